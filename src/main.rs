@@ -1,0 +1,5 @@
+//! The `fep` command-line tool.
+
+fn main() {
+    println!("fep");
+}
