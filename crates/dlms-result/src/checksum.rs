@@ -19,6 +19,8 @@ pub fn crc16_x25(data: &[u8]) -> u16 {
 }
 
 /// The byte-wise CRC table for the reflected polynomial 0x8408, built at compile time.
+// `i < 256` in a const loop: indexing cannot fail, and `get_mut` is not const.
+#[allow(clippy::indexing_slicing)]
 const CRC16_X25_TABLE: [u16; 256] = {
     let mut table = [0u16; 256];
     let mut i = 0;

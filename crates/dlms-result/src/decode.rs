@@ -2,8 +2,10 @@
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
+use crate::probe::Probe;
 use crate::result::{AccessResult, Address, Direction, Fragment, Protocol};
 use crate::status::ServiceStatus;
+use crate::{dlt645, dlt698, gdw1376};
 
 /// A decoded frame: link-layer facts plus every access result it carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +57,230 @@ pub fn decode(input: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 /// # Errors
 /// See [`decode`].
 pub fn decode_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Decoded<'a>, DecodeError> {
-    let _ = (input, limits, DecodeErrorKind::NoFrame);
-    todo!("protocol dispatch")
+    let decoded = decode_nested(input, limits, 0)?;
+    let end = decoded.preamble_len.saturating_add(decoded.frame_len);
+    let trailing = input.len().saturating_sub(end);
+    if trailing > 0 {
+        return Err(DecodeError::new(
+            end,
+            DecodeErrorKind::TrailingBytes { count: trailing },
+        ));
+    }
+    Ok(decoded)
+}
+
+/// Decodes the frame at the start of `input` (after any `FE` wake-up bytes), whatever its
+/// protocol; offsets are relative to `input`. Bytes after the frame are left to the caller.
+/// `nesting` counts the frames this one is carried in (transparent forwarding).
+pub(crate) fn decode_nested<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    nesting: u8,
+) -> Result<Decoded<'a>, DecodeError> {
+    if nesting > limits.max_nesting {
+        return Err(DecodeError::new(
+            0,
+            DecodeErrorKind::DepthLimit {
+                max: u16::from(limits.max_nesting),
+            },
+        ));
+    }
+    let start = wake_up_len(input);
+    let frame = input.get(start..).unwrap_or_default();
+    match frame.first() {
+        None => Err(DecodeError::new(
+            start,
+            if start == 0 {
+                DecodeErrorKind::NoFrame
+            } else {
+                DecodeErrorKind::Truncated { needed: 1 }
+            },
+        )),
+        Some(&START) => {
+            let mut failures: [Option<(Protocol, DecodeError)>; 3] = [None; 3];
+            for (protocol, failure) in candidates(frame).into_iter().zip(&mut failures) {
+                let Some(protocol) = protocol else { break };
+                match decode_as(protocol, input, start, limits, nesting) {
+                    Ok(decoded) => return Ok(decoded),
+                    Err(e) => *failure = Some((protocol, e)),
+                }
+            }
+            Err(most_telling(&failures, frame, limits)
+                .unwrap_or(DecodeError::new(start, DecodeErrorKind::NoFrame)))
+        }
+        Some(&found) => Err(DecodeError::new(start, DecodeErrorKind::BadStart { found })),
+    }
+}
+
+/// Decodes the frame at `input[start]` as `protocol`.
+fn decode_as<'a>(
+    protocol: Protocol,
+    input: &'a [u8],
+    start: usize,
+    limits: &Limits,
+    nesting: u8,
+) -> Result<Decoded<'a>, DecodeError> {
+    match protocol {
+        Protocol::Gdw1376 => gdw1376::decode_frame(input, start, limits, nesting),
+        Protocol::Dlt645 => dlt645::decode_frame(input, start, limits, nesting),
+        Protocol::Dlt698 => dlt698::decode_frame(input, start, limits, nesting),
+    }
+}
+
+/// Probes `frame` (starting at its `68`) as `protocol`.
+pub(crate) fn probe_as(protocol: Protocol, frame: &[u8], limits: &Limits) -> Probe {
+    match protocol {
+        Protocol::Gdw1376 => gdw1376::probe(frame, limits),
+        Protocol::Dlt645 => dlt645::probe(frame, limits),
+        Protocol::Dlt698 => dlt698::probe(frame, limits),
+    }
+}
+
+/// When every candidate failed, the error of the protocol the bytes most look like, judged
+/// by how far its link layer got ([`plausibility`] of its probe); ties go to the earlier
+/// candidate. So a DL/T 698.45 frame that merely looks like DL/T 645 reports its own error.
+fn most_telling(
+    failures: &[Option<(Protocol, DecodeError)>],
+    frame: &[u8],
+    limits: &Limits,
+) -> Option<DecodeError> {
+    let mut best: Option<(u8, DecodeError)> = None;
+    for &(protocol, error) in failures.iter().flatten() {
+        let rank = plausibility(probe_as(protocol, frame, limits));
+        if best.is_none_or(|(top, _)| rank > top) {
+            best = Some((rank, error));
+        }
+    }
+    best.map(|(_, error)| error)
+}
+
+/// How strongly a link-layer probe says the bytes are a frame of its protocol:
+///
+/// 1. an intact link layer;
+/// 2. a DL/T 698.45 FCS mismatch — its 16-bit HCS matched first;
+/// 3. an 8-bit checksum mismatch — the whole frame its length declares is there;
+/// 4. a frame cut short — the header so far is consistent;
+/// 5. a failed HCS, end byte or Q/GDW 1376.1 length copy;
+/// 6. an impossible length;
+/// 7. anything else (the shape does not match).
+pub(crate) fn plausibility(probe: Probe) -> u8 {
+    match probe {
+        Probe::Frame(_) => 6,
+        Probe::NotAFrame(kind) => match kind {
+            DecodeErrorKind::FcsMismatch { .. } => 5,
+            DecodeErrorKind::ChecksumMismatch { .. } => 4,
+            DecodeErrorKind::Truncated { .. } => 3,
+            DecodeErrorKind::HcsMismatch { .. }
+            | DecodeErrorKind::BadEnd { .. }
+            | DecodeErrorKind::LengthFieldsDiffer { .. } => 2,
+            DecodeErrorKind::BadLength { .. } => 1,
+            _ => 0,
+        },
+        Probe::Incomplete => 3,
+    }
+}
+
+/// The frame start byte shared by all three protocols.
+const START: u8 = 0x68;
+
+/// Wake-up bytes (`FE`) sent before a frame on RS-485 and IR links (DL/T 698.45 §5,
+/// DL/T 645-2007 §4.2); none of the protocols counts them in its length or checksum.
+pub(crate) fn wake_up_len(input: &[u8]) -> usize {
+    input.iter().take_while(|&&b| b == 0xFE).count()
+}
+
+/// The protocols a frame starting with `68` may be, most plausible first, from cheap structural
+/// checks only (checksums are verified by the decoders).
+///
+/// - Q/GDW 1376.1: `68 L L 68` with protocol id (bits 0–1 of L) `01` or `10`; the two length
+///   fields are not compared here, so a frame whose copies differ reports that.
+/// - DL/T 645-2007: `68 A0 … A5 68` — a second start byte after the 6 address bytes.
+/// - DL/T 698.45: `68 L C …`, anything else.
+///
+/// A DL/T 698.45 frame can match the other two shapes by chance (its SA or C bytes happen to
+/// look right), so 698.45 is always tried last rather than excluded.
+fn candidates(frame: &[u8]) -> [Option<Protocol>; 3] {
+    let looks_1376 = frame.get(5) == Some(&START)
+        && frame
+            .get(1)
+            .is_some_and(|&l| matches!(l & 0b11, 0b01 | 0b10));
+    let looks_645 = frame.get(7) == Some(&START);
+    match (looks_1376, looks_645) {
+        (true, true) => [
+            Some(Protocol::Gdw1376),
+            Some(Protocol::Dlt645),
+            Some(Protocol::Dlt698),
+        ],
+        (true, false) => [Some(Protocol::Gdw1376), Some(Protocol::Dlt698), None],
+        (false, true) => [Some(Protocol::Dlt645), Some(Protocol::Dlt698), None],
+        (false, false) => [Some(Protocol::Dlt698), None, None],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_follow_the_cheap_shapes() {
+        let p645 = [0x68, 1, 2, 3, 4, 5, 6, 0x68, 0x91];
+        assert_eq!(
+            candidates(&p645),
+            [Some(Protocol::Dlt645), Some(Protocol::Dlt698), None]
+        );
+        let p1376 = [0x68, 0x32, 0x00, 0x32, 0x00, 0x68, 0xC9];
+        assert_eq!(
+            candidates(&p1376),
+            [Some(Protocol::Gdw1376), Some(Protocol::Dlt698), None]
+        );
+        // Protocol id 00 or 11 is not Q/GDW 1376.1.
+        let bad_id = [0x68, 0x33, 0x00, 0x33, 0x00, 0x68, 0xC9];
+        assert_eq!(candidates(&bad_id), [Some(Protocol::Dlt698), None, None]);
+        let both = [0x68, 0x32, 0x00, 0x32, 0x00, 0x68, 0x00, 0x68];
+        assert_eq!(
+            candidates(&both),
+            [
+                Some(Protocol::Gdw1376),
+                Some(Protocol::Dlt645),
+                Some(Protocol::Dlt698)
+            ]
+        );
+        assert_eq!(candidates(&[0x68]), [Some(Protocol::Dlt698), None, None]);
+    }
+
+    #[test]
+    fn plausibility_orders_the_link_failures() {
+        let kinds = [
+            Probe::Frame(12),
+            Probe::NotAFrame(DecodeErrorKind::FcsMismatch {
+                expected: 0,
+                found: 1,
+            }),
+            Probe::NotAFrame(DecodeErrorKind::ChecksumMismatch {
+                expected: 0,
+                found: 1,
+            }),
+            Probe::Incomplete,
+            Probe::NotAFrame(DecodeErrorKind::HcsMismatch {
+                expected: 0,
+                found: 1,
+            }),
+            Probe::NotAFrame(DecodeErrorKind::BadLength { declared: 9 }),
+            Probe::NotAFrame(DecodeErrorKind::BadStart { found: 0 }),
+        ];
+        let ranks: Vec<u8> = kinds.into_iter().map(plausibility).collect();
+        assert!(ranks.windows(2).all(|w| w[0] > w[1]), "{ranks:?}");
+        assert_eq!(
+            plausibility(Probe::NotAFrame(DecodeErrorKind::Truncated { needed: 1 })),
+            plausibility(Probe::Incomplete)
+        );
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let limits = Limits::DEFAULT;
+        let e = decode_nested(&[0x68], &limits, limits.max_nesting.saturating_add(1)).unwrap_err();
+        assert!(matches!(e.kind(), DecodeErrorKind::DepthLimit { .. }));
+        assert_eq!(wake_up_len(&[0xFE, 0xFE, 0x68, 0xFE]), 2);
+    }
 }

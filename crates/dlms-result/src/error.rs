@@ -233,14 +233,20 @@ impl fmt::Display for DecodeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Truncated { needed } => {
-                write!(f, "input ends early: at least {needed} more byte(s) expected")
+                write!(
+                    f,
+                    "input ends early: at least {needed} more byte(s) expected"
+                )
             }
             Self::BadStart { found } => {
                 write!(f, "expected frame start 0x68, found 0x{found:02x}")
             }
             Self::BadEnd { found } => write!(f, "expected frame end 0x16, found 0x{found:02x}"),
             Self::BadLength { declared } => {
-                write!(f, "length field declares an impossible frame length {declared}")
+                write!(
+                    f,
+                    "length field declares an impossible frame length {declared}"
+                )
             }
             Self::LengthFieldsDiffer { first, second } => write!(
                 f,
@@ -271,7 +277,10 @@ impl fmt::Display for DecodeErrorKind {
             Self::DepthLimit { max } => write!(f, "data nested deeper than {max} levels"),
             Self::TooManyItems { max } => write!(f, "more than {max} items"),
             Self::TrailingBytes { count } => {
-                write!(f, "{count} unexpected byte(s) after the end of the structure")
+                write!(
+                    f,
+                    "{count} unexpected byte(s) after the end of the structure"
+                )
             }
             Self::FragmentSequence { expected, found } => write!(
                 f,

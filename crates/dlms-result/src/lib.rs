@@ -61,3 +61,6 @@ pub use result::{
     Fragment, FragmentPosition, Oad, Omd, Outcome, Protocol, Section, Target, Via,
 };
 pub use status::{ConnectResult, ErrorType, LinkResult, ServiceStatus};
+pub use stream::{
+    FrameDecoder, FrameReader, Garbage, GarbageReason, MAX_PREAMBLE, StreamFrame, StreamItem,
+};

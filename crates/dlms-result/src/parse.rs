@@ -103,6 +103,8 @@ pub(crate) fn offset_in(base: &[u8], part: &[u8]) -> usize {
 
 /// Converts a nom error raised while parsing `base` into a public error; `base_offset` is the
 /// offset of `base` inside the caller's whole input.
+// Taken by value so callers can write `.map_err(|e| to_decode_error(base, 0, e))`.
+#[allow(clippy::needless_pass_by_value)]
 pub(crate) fn to_decode_error(
     base: &[u8],
     base_offset: usize,

@@ -123,7 +123,11 @@ impl fmt::Display for Address {
 
 impl fmt::Debug for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Address({self}, {:?}, logical {})", self.kind, self.logical)
+        write!(
+            f,
+            "Address({self}, {:?}, logical {})",
+            self.kind, self.logical
+        )
     }
 }
 
@@ -369,9 +373,9 @@ impl Outcome<'_> {
 pub enum Section {
     /// The response's own results.
     Main,
-    /// The read-back of a SetThenGet / ActionThenGet response.
+    /// The read-back of a `SetThenGet` / `ActionThenGet` response.
     ReadBack,
-    /// The FollowReport trailer (DL/T 698.45: reports piggy-backed on a response).
+    /// The `FollowReport` trailer (DL/T 698.45: reports piggy-backed on a response).
     FollowReport,
 }
 
@@ -382,7 +386,7 @@ pub struct Via {
     /// The target server address (TSA) of a PROXY response, or the address of the inner
     /// frame of a transparent forward.
     pub tsa: Option<Address>,
-    /// The port (OAD) of a transparent forward (PROXY TransCommand, REPORT TransData).
+    /// The port (OAD) of a transparent forward (PROXY `TransCommand`, REPORT `TransData`).
     pub port: Option<Oad>,
     /// The protocol of the inner frame of a transparent forward.
     pub inner_protocol: Option<Protocol>,
@@ -390,7 +394,11 @@ pub struct Via {
 
 impl Via {
     /// A route through a proxy.
-    pub const fn new(tsa: Option<Address>, port: Option<Oad>, inner_protocol: Option<Protocol>) -> Self {
+    pub const fn new(
+        tsa: Option<Address>,
+        port: Option<Oad>,
+        inner_protocol: Option<Protocol>,
+    ) -> Self {
         Self {
             tsa,
             port,

@@ -58,7 +58,7 @@ fn strip_brackets(mut name: &str) -> &str {
 fn to_half_width(ch: char) -> char {
     match ch {
         '\u{3000}' => ' ',
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(ch) - 0xFEE0).unwrap_or(ch),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(ch).wrapping_sub(0xFEE0)).unwrap_or(ch),
         _ => ch,
     }
 }

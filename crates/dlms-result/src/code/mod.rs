@@ -312,7 +312,10 @@ mod tests {
         assert_eq!(ResultCode::TERMINAL_DENIED.get(), 258);
         assert_eq!(ResultCode::PASSTHROUGH_EMPTY.as_dar(), None);
         assert_eq!(format!("{:?}", Dar::new(42)), "Dar(0x2a)");
-        assert_eq!(format!("{:?}", ResultCode::new(2)), "ResultCode::TEMPORARY_FAILURE");
+        assert_eq!(
+            format!("{:?}", ResultCode::new(2)),
+            "ResultCode::TEMPORARY_FAILURE"
+        );
         assert_eq!(ResultCode::new(2).to_string(), "2 暂时失效");
         assert_eq!(ResultCode::new(300).to_string(), "300 (unnamed)");
     }

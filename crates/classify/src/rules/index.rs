@@ -1,0 +1,269 @@
+//! Dense lookup tables, precomputed at load time so that classification never scans rules:
+//! DAR 0–258 indexed directly, other exact codes by binary search, numeric ranges as sorted
+//! segments, and one fallback slot per source. Each slot holds the winning rule for every
+//! (result code present?, operation class) pair.
+
+use crate::code::{Code, Op};
+use crate::source::Source;
+
+use super::{CodeKey, CodeMatch, Rule};
+
+/// The number of operation classes.
+const OPS: usize = Op::ALL.len();
+
+/// The largest code of the dense DAR table (front-end result codes end at 258).
+pub(crate) const DAR_DENSE_MAX: i64 = 258;
+
+/// The winning rule per (has result code, op).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slot {
+    rules: [[u16; OPS]; 2],
+}
+
+impl Slot {
+    fn get(&self, op: Op, has_result_code: bool) -> u16 {
+        self.rules
+            .get(usize::from(has_result_code))
+            .and_then(|row| row.get(op.index()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct SourceIndex {
+    dense: Vec<Slot>,
+    numbers: Vec<(i64, Slot)>,
+    texts: Vec<(Box<str>, Slot)>,
+    /// Non-overlapping `(low, high, slot)` segments, sorted.
+    segments: Vec<(i64, i64, Slot)>,
+    fallback: Option<Slot>,
+}
+
+/// The lookup tables of a rule set.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index {
+    sources: [SourceIndex; Source::ALL.len()],
+}
+
+/// Two rules of one layer that tie for some input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Tie {
+    pub(crate) first: usize,
+    pub(crate) second: usize,
+    pub(crate) example: String,
+}
+
+/// Which rules may match a key.
+#[derive(Clone, Copy)]
+enum KeyKind<'a> {
+    /// An exact code: every rule kind may match.
+    Exact(Code<'a>),
+    /// A code inside a range segment that is not an exact code of any rule.
+    Segment(i64),
+    /// A code no exact or range rule covers.
+    Other,
+}
+
+impl Index {
+    /// Builds the tables; every tie is reported.
+    pub(crate) fn build(rules: &[Rule], layer_of: &[usize]) -> Result<Self, Vec<Tie>> {
+        let mut index = Self::default();
+        let mut ties = Vec::new();
+        for source in Source::ALL {
+            let members: Vec<usize> = rules
+                .iter()
+                .enumerate()
+                .filter(|(_, rule)| rule.source == source)
+                .map(|(position, _)| position)
+                .collect();
+            let mut slot_for = |key: KeyKind<'_>| slot(rules, layer_of, &members, key, &mut ties);
+            let entry = index.sources.get_mut(source.index());
+            let Some(entry) = entry else { continue };
+
+            let mut exact: Vec<CodeKey> = members
+                .iter()
+                .filter_map(|&position| rules.get(position))
+                .filter_map(|rule| match &rule.codes {
+                    CodeMatch::Codes(codes) => Some(codes.iter().cloned()),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            exact.sort();
+            exact.dedup();
+
+            if source == Source::Dar {
+                entry.dense = (0..=DAR_DENSE_MAX)
+                    .filter_map(|code| slot_for(KeyKind::Exact(Code::Number(code))))
+                    .collect();
+            }
+            for key in &exact {
+                let Some(found) = slot_for(KeyKind::Exact(key.as_code())) else {
+                    continue;
+                };
+                match key {
+                    CodeKey::Number(number) => entry.numbers.push((*number, found)),
+                    CodeKey::Text(text) => entry.texts.push((text.clone().into_boxed_str(), found)),
+                }
+            }
+
+            let mut bounds: Vec<i64> = Vec::new();
+            for rule in members.iter().filter_map(|&position| rules.get(position)) {
+                if let CodeMatch::Range(low, high) = rule.codes {
+                    bounds.push(low);
+                    bounds.push(high.saturating_add(1));
+                }
+            }
+            bounds.sort_unstable();
+            bounds.dedup();
+            for pair in bounds.windows(2) {
+                let [low, next] = *pair else { continue };
+                let covered = members
+                    .iter()
+                    .filter_map(|&position| rules.get(position))
+                    .any(
+                        |rule| matches!(rule.codes, CodeMatch::Range(l, h) if l <= low && low <= h),
+                    );
+                if covered && let Some(found) = slot_for(KeyKind::Segment(low)) {
+                    entry.segments.push((low, next.saturating_sub(1), found));
+                }
+            }
+            entry.fallback = slot_for(KeyKind::Other);
+        }
+        if ties.is_empty() {
+            Ok(index)
+        } else {
+            Err(ties)
+        }
+    }
+
+    /// The winning rule's position for a failure. A loaded rule set has a fallback slot for
+    /// every source, so this always names a rule.
+    pub(crate) fn lookup(
+        &self,
+        source: Source,
+        code: Code<'_>,
+        op: Op,
+        has_result_code: bool,
+    ) -> u16 {
+        let Some(entry) = self.sources.get(source.index()) else {
+            return 0;
+        };
+        let code = match code {
+            Code::Text(text) if source.numeric_codes() => Code::parse(text),
+            other => other,
+        };
+        let found = match code {
+            Code::Number(number) => usize::try_from(number)
+                .ok()
+                .and_then(|position| entry.dense.get(position))
+                .copied()
+                .or_else(|| {
+                    entry
+                        .numbers
+                        .binary_search_by_key(&number, |(key, _)| *key)
+                        .ok()
+                        .and_then(|position| entry.numbers.get(position))
+                        .map(|(_, slot)| *slot)
+                })
+                .or_else(|| {
+                    let position = entry
+                        .segments
+                        .partition_point(|(_, high, _)| *high < number);
+                    entry
+                        .segments
+                        .get(position)
+                        .filter(|(low, _, _)| *low <= number)
+                        .map(|(_, _, slot)| *slot)
+                }),
+            Code::Text(text) => entry
+                .texts
+                .binary_search_by(|(key, _)| (**key).cmp(text))
+                .ok()
+                .and_then(|position| entry.texts.get(position))
+                .map(|(_, slot)| *slot),
+        };
+        found
+            .or(entry.fallback)
+            .map_or(0, |slot| slot.get(op, has_result_code))
+    }
+}
+
+/// Resolves the winning rule of every (presence, op) for a key; `None` if some combination has no
+/// matching rule at all (the caller reports missing fallbacks separately).
+fn slot(
+    rules: &[Rule],
+    layer_of: &[usize],
+    members: &[usize],
+    key: KeyKind<'_>,
+    ties: &mut Vec<Tie>,
+) -> Option<Slot> {
+    let mut result = Slot {
+        rules: [[0; OPS]; 2],
+    };
+    for has_result_code in [false, true] {
+        for op in Op::ALL {
+            let mut best: Option<(u8, bool, bool, usize)> = None;
+            let mut winners: Vec<usize> = Vec::new();
+            for &position in members {
+                let Some(rule) = rules.get(position) else {
+                    continue;
+                };
+                let applies = match key {
+                    KeyKind::Exact(code) => rule.matches(code, op, has_result_code),
+                    KeyKind::Segment(number) => {
+                        !matches!(rule.codes, CodeMatch::Codes(_))
+                            && rule.matches(Code::Number(number), op, has_result_code)
+                    }
+                    KeyKind::Other => {
+                        rule.is_fallback() && rule.matches(Code::Text(""), op, has_result_code)
+                    }
+                };
+                if !applies {
+                    continue;
+                }
+                let (level, by_op, by_presence) = rule.specificity();
+                let rank = (
+                    level,
+                    by_op,
+                    by_presence,
+                    layer_of.get(position).copied().unwrap_or(0),
+                );
+                if best.is_none_or(|known| rank > known) {
+                    best = Some(rank);
+                    winners.clear();
+                    winners.push(position);
+                } else if best == Some(rank) {
+                    winners.push(position);
+                }
+            }
+            if let [first, second, ..] = winners[..]
+                && !ties
+                    .iter()
+                    .any(|known| known.first == first && known.second == second)
+            {
+                ties.push(Tie {
+                    first,
+                    second,
+                    example: describe(key, op, has_result_code),
+                });
+            }
+            let position = *winners.first()?;
+            let position = u16::try_from(position).ok()?;
+            let row = result.rules.get_mut(usize::from(has_result_code))?;
+            *row.get_mut(op.index())? = position;
+        }
+    }
+    Some(result)
+}
+
+fn describe(key: KeyKind<'_>, op: Op, has_result_code: bool) -> String {
+    let code = match key {
+        KeyKind::Exact(code) => code.to_string(),
+        KeyKind::Segment(number) => format!("{number}…"),
+        KeyKind::Other => String::from("an unknown code"),
+    };
+    let presence = if has_result_code { "with" } else { "without" };
+    format!("code {code} (op {op}, {presence} a result code)")
+}

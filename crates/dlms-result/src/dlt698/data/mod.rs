@@ -1,0 +1,269 @@
+//! A borrowing skip-walker for DL/T 698.45 `Data` (our protocol notes §2.7): finds where a
+//! value ends by walking its type tags, without building anything.
+//!
+//! A `Data` carries no outer length, so the only way to reach the next result of a list is
+//! to walk the tag tree. The walk is iterative, with an explicit stack bounded by
+//! [`Limits::max_depth`]: hostile nesting gives `DepthLimit`, never a stack overflow. Every
+//! declared count is checked against [`Limits::max_items`] and against the bytes left, and
+//! nothing is allocated from a declared length.
+
+use crate::error::DecodeErrorKind;
+use crate::limits::Limits;
+use crate::parse::{PResult, fail, take, u8};
+
+use super::axdr::{self, DATE_TIME_S_LEN, TI_LEN};
+
+mod table;
+
+pub use table::data_type_name;
+use table::{Shape, data_type};
+
+/// Work still to do on the walker's stack.
+#[derive(Clone, Copy, Debug)]
+enum Task {
+    /// This many more `Data` values.
+    Values(u32),
+    /// This many more RSD Selector2 (OAD + 3 `Data`) items.
+    Selector2s(u32),
+    /// This many more Regions (unit + 2 `Data`).
+    Regions(u32),
+}
+
+impl Task {
+    /// Takes one item off the task; `None` when it is done.
+    fn next(&mut self) -> Option<Self> {
+        let (Self::Values(n) | Self::Selector2s(n) | Self::Regions(n)) = self;
+        *n = n.checked_sub(1)?;
+        Some(match self {
+            Self::Values(_) => Self::Values(1),
+            Self::Selector2s(_) => Self::Selector2s(1),
+            Self::Regions(_) => Self::Regions(1),
+        })
+    }
+}
+
+/// The explicit stack of one walk; its length is the nesting depth.
+struct Walk<'s, 'l> {
+    stack: &'s mut Vec<Task>,
+    limits: &'l Limits,
+}
+
+impl Walk<'_, '_> {
+    /// Schedules nested work, failing at `at` when that would nest deeper than the limit.
+    fn push<'a>(&mut self, at: &'a [u8], task: Task) -> PResult<'a, ()> {
+        if let Task::Values(0) | Task::Selector2s(0) | Task::Regions(0) = task {
+            return Ok((at, ()));
+        }
+        // The root task is depth 0; every nested container adds one.
+        if self.stack.len() > usize::from(self.limits.max_depth) {
+            return fail(
+                at,
+                DecodeErrorKind::DepthLimit {
+                    max: self.limits.max_depth,
+                },
+            );
+        }
+        self.stack.push(task);
+        Ok((at, ()))
+    }
+}
+
+/// A `Data` walker whose stack is kept between walks, so decoding an APDU allocates it once
+/// (its size is bounded by [`Limits::max_depth`]).
+#[derive(Debug, Default)]
+pub(crate) struct DataWalker {
+    stack: Vec<Task>,
+}
+
+impl DataWalker {
+    /// Walks one `Data` value at the start of `input`; returns the rest and exactly the
+    /// value's bytes (tag included).
+    pub(crate) fn data<'a>(&mut self, input: &'a [u8], limits: &Limits) -> PResult<'a, &'a [u8]> {
+        self.values(input, 1, limits)
+    }
+
+    /// Walks `count` consecutive `Data` values (e.g. the rows of a record response); returns
+    /// the rest and the bytes they occupy.
+    pub(crate) fn values<'a>(
+        &mut self,
+        input: &'a [u8],
+        count: u32,
+        limits: &Limits,
+    ) -> PResult<'a, &'a [u8]> {
+        self.stack.clear();
+        let mut walk = Walk {
+            stack: &mut self.stack,
+            limits,
+        };
+        let (mut rest, ()) = walk.push(input, Task::Values(count))?;
+        while let Some(top) = walk.stack.last_mut() {
+            let Some(item) = top.next() else {
+                walk.stack.pop();
+                continue;
+            };
+            rest = match item {
+                Task::Values(_) => value(rest, &mut walk)?.0,
+                Task::Selector2s(_) => {
+                    let (after, _) = axdr::oad(rest)?;
+                    walk.push(after, Task::Values(3))?.0
+                }
+                Task::Regions(_) => {
+                    let (after, _unit) = u8(rest)?;
+                    walk.push(after, Task::Values(2))?.0
+                }
+            };
+        }
+        let used = input.len().saturating_sub(rest.len());
+        match input.split_at_checked(used) {
+            Some((value, rest)) => Ok((rest, value)),
+            None => fail(input, DecodeErrorKind::Truncated { needed: 1 }),
+        }
+    }
+}
+
+/// Walks one `Data` value with a fresh walker (see [`DataWalker::data`]).
+pub(crate) fn data<'a>(input: &'a [u8], limits: &Limits) -> PResult<'a, &'a [u8]> {
+    DataWalker::default().data(input, limits)
+}
+
+/// One value: its tag and whatever follows it; nested `Data` are scheduled on the stack.
+fn value<'a>(input: &'a [u8], walk: &mut Walk<'_, '_>) -> PResult<'a, ()> {
+    let (rest, tag) = u8(input)?;
+    let Some(data_type) = data_type(tag) else {
+        return fail(input, DecodeErrorKind::InvalidDataTag { tag });
+    };
+    match data_type.shape {
+        Shape::Fixed(n) => axdr::skip(rest, n),
+        Shape::Bytes => axdr::octet_string(rest).map(|(rest, _)| (rest, ())),
+        Shape::Bits => {
+            let (rest, bits) = axdr::length(rest)?;
+            axdr::skip(rest, bits.div_ceil(8))
+        }
+        Shape::Container => {
+            let (rest, n) = axdr::count(rest, walk.limits, 1)?;
+            walk.push(rest, Task::Values(n)).map_err(|e| at(e, input))
+        }
+        Shape::Road => axdr::road(rest, walk.limits).map(|(rest, _)| (rest, ())),
+        Shape::Region => {
+            let (rest, _unit) = u8(rest)?;
+            walk.push(rest, Task::Values(2)).map_err(|e| at(e, input))
+        }
+        Shape::Rsd => rsd(rest, walk),
+        Shape::Csd => axdr::csd(rest, walk.limits),
+        Shape::Ms => ms(rest, walk),
+        Shape::Sid => sid(rest),
+        Shape::SidMac => {
+            let (rest, ()) = sid(rest)?;
+            axdr::octet_string(rest).map(|(rest, _)| (rest, ()))
+        }
+        Shape::Rcsd => axdr::rcsd(rest, walk.limits).map(|(rest, _)| (rest, ())),
+    }
+}
+
+/// Moves a depth-limit error to the tag of the container that went too deep.
+fn at<'a>(
+    err: nom::Err<crate::parse::PError<'a>>,
+    tag: &'a [u8],
+) -> nom::Err<crate::parse::PError<'a>> {
+    err.map(|mut e| {
+        if matches!(e.kind, DecodeErrorKind::DepthLimit { .. }) {
+            e.at = tag;
+        }
+        e
+    })
+}
+
+/// SID: identifier double-long-unsigned(4) + additional data octet-string.
+fn sid(input: &[u8]) -> PResult<'_, ()> {
+    let (rest, ()) = axdr::skip(input, 4)?;
+    axdr::octet_string(rest).map(|(rest, _)| (rest, ()))
+}
+
+/// RSD, the record selector (DL/T 698.45 §7 RSD): CHOICE of Selector0–10.
+fn rsd<'a>(input: &'a [u8], walk: &mut Walk<'_, '_>) -> PResult<'a, ()> {
+    let (rest, choice) = u8(input)?;
+    match choice {
+        // Selector0: no selection.
+        0 => Ok((rest, ())),
+        // Selector1: OAD + value.
+        1 => {
+            let (rest, _) = axdr::oad(rest)?;
+            walk.push(rest, Task::Values(1))
+        }
+        // Selector2: OAD + start, end, interval.
+        2 => {
+            let (rest, _) = axdr::oad(rest)?;
+            walk.push(rest, Task::Values(3))
+        }
+        // Selector3: SEQUENCE OF Selector2 (an OAD and three Data, 7 bytes at least).
+        3 => {
+            let (rest, n) = axdr::count(rest, walk.limits, 7)?;
+            walk.push(rest, Task::Selector2s(n))
+        }
+        // Selector4 / 5: collection start / storage time + MS.
+        4 | 5 => {
+            let (rest, ()) = axdr::skip(rest, DATE_TIME_S_LEN)?;
+            ms(rest, walk)
+        }
+        // Selector6 / 7 / 8: start, end, interval TI, MS.
+        6..=8 => {
+            let (rest, ()) = axdr::skip(rest, DATE_TIME_S_LEN)?;
+            let (rest, ()) = axdr::skip(rest, DATE_TIME_S_LEN)?;
+            let (rest, ()) = axdr::skip(rest, TI_LEN)?;
+            ms(rest, walk)
+        }
+        // Selector9: the n-th last record.
+        9 => axdr::skip(rest, 1),
+        // Selector10: the last n records + MS.
+        10 => {
+            let (rest, ()) = axdr::skip(rest, 1)?;
+            ms(rest, walk)
+        }
+        value => fail(
+            input,
+            DecodeErrorKind::InvalidChoice {
+                field: "RSD",
+                value,
+            },
+        ),
+    }
+}
+
+/// MS, a set of meters (DL/T 698.45 §7 MS).
+fn ms<'a>(input: &'a [u8], walk: &mut Walk<'_, '_>) -> PResult<'a, ()> {
+    let (rest, choice) = u8(input)?;
+    match choice {
+        // 0 no meter, 1 all user addresses.
+        0 | 1 => Ok((rest, ())),
+        // A group of user types: SEQUENCE OF unsigned.
+        2 => {
+            let (rest, n) = axdr::count(rest, walk.limits, 1)?;
+            take(usize::try_from(n).unwrap_or(usize::MAX))(rest).map(|(rest, _)| (rest, ()))
+        }
+        // A group of user addresses: SEQUENCE OF TSA.
+        3 => {
+            let (mut rest, n) = axdr::count(rest, walk.limits, 1)?;
+            for _ in 0..n {
+                (rest, _) = axdr::octet_string(rest)?;
+            }
+            Ok((rest, ()))
+        }
+        // A group of configuration numbers: SEQUENCE OF long-unsigned.
+        4 => {
+            let (rest, n) = axdr::count(rest, walk.limits, 2)?;
+            axdr::skip(
+                rest,
+                usize::try_from(n).unwrap_or(usize::MAX).saturating_mul(2),
+            )
+        }
+        // Ranges of user types / addresses / configuration numbers: SEQUENCE OF Region.
+        5..=7 => {
+            let (rest, n) = axdr::count(rest, walk.limits, 3)?;
+            walk.push(rest, Task::Regions(n))
+        }
+        value => fail(input, DecodeErrorKind::InvalidChoice { field: "MS", value }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

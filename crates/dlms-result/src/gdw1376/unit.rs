@@ -1,0 +1,208 @@
+//! Data unit identifiers (Q/GDW 1376.1 数据单元标识): DA (information points Pn) and
+//! DT (information classes Fn), four bytes `DA1 DA2 DT1 DT2`.
+//!
+//! - DA2 is a group number 1–255 and DA1 a bit mask of the group's eight points:
+//!   bit `b` of DA1 names `Pn = (DA2 − 1) × 8 + b + 1`. `DA1 = DA2 = 0` is p0 (the terminal
+//!   itself); `DA1 = FF, DA2 = 00` is "every valid measurement point", reported as
+//!   [`ALL_POINTS`]. Any other DA with DA1 = 0 or DA2 = 0 is read as p0 (lenient, as
+//!   terminals do).
+//! - DT2 is a group number and DT1 a bit mask: bit `b` names `Fn = DT2 × 8 + b + 1`.
+//!   DT1 = 0 names no class and is an error.
+//!
+//! One identifier names every (Pn, Fn) pair of its points and classes, points first.
+
+use crate::error::DecodeErrorKind;
+use crate::parse::{PResult, fail, take_array};
+
+/// The information point reported for `DA1 = FF, DA2 = 00` (every valid measurement point).
+pub const ALL_POINTS: u16 = u16::MAX;
+
+/// A data unit identifier as it travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct UnitId([u8; 4]);
+
+impl UnitId {
+    /// The information points Pn the identifier names, in ascending order.
+    pub(crate) fn points(self) -> Bits {
+        let [da1, da2, _, _] = self.0;
+        let (mask, base) = match (da1, da2) {
+            (0xFF, 0) => return Bits::single(ALL_POINTS),
+            (_, 0) | (0, _) => return Bits::single(0),
+            // Pn = (DA2 − 1) × 8 + bit + 1; DA2 ≥ 1 here.
+            (mask, group) => (mask, u16::from(group.wrapping_sub(1)).wrapping_mul(8)),
+        };
+        Bits::mask(mask, base)
+    }
+
+    /// The information classes Fn the identifier names, in ascending order.
+    pub(crate) fn classes(self) -> Result<Bits, DecodeErrorKind> {
+        let [_, _, dt1, dt2] = self.0;
+        if dt1 == 0 {
+            return Err(DecodeErrorKind::InvalidChoice {
+                field: "DT1",
+                value: 0,
+            });
+        }
+        Ok(Bits::mask(dt1, u16::from(dt2).wrapping_mul(8)))
+    }
+
+    /// Every (Pn, Fn) pair, points first.
+    pub(crate) fn units(self) -> Result<Units, DecodeErrorKind> {
+        Ok(Units {
+            points: self.points(),
+            classes: self.classes()?,
+            current: None,
+        })
+    }
+}
+
+/// Every (Pn, Fn) pair one identifier names, points first.
+#[derive(Clone, Debug)]
+pub(crate) struct Units {
+    points: Bits,
+    classes: Bits,
+    current: Option<(u16, Bits)>,
+}
+
+impl Iterator for Units {
+    type Item = (u16, u16);
+
+    fn next(&mut self) -> Option<(u16, u16)> {
+        loop {
+            if let Some((pn, classes)) = &mut self.current
+                && let Some(fn_) = classes.next()
+            {
+                return Some((*pn, fn_));
+            }
+            let pn = self.points.next()?;
+            self.current = Some((pn, self.classes.clone()));
+        }
+    }
+}
+
+/// The values named by a bit mask: bit `b` set names `base + b + 1`.
+#[derive(Clone, Debug)]
+pub(crate) struct Bits {
+    mask: u8,
+    base: u16,
+    next_bit: u32,
+    single: Option<u16>,
+}
+
+impl Bits {
+    const fn mask(mask: u8, base: u16) -> Self {
+        Self {
+            mask,
+            base,
+            next_bit: 0,
+            single: None,
+        }
+    }
+
+    const fn single(value: u16) -> Self {
+        Self {
+            mask: 0,
+            base: 0,
+            next_bit: 8,
+            single: Some(value),
+        }
+    }
+}
+
+impl Iterator for Bits {
+    type Item = u16;
+
+    fn next(&mut self) -> Option<u16> {
+        if let Some(value) = self.single.take() {
+            return Some(value);
+        }
+        while self.next_bit < 8 {
+            let bit = self.next_bit;
+            self.next_bit = self.next_bit.wrapping_add(1);
+            if self.mask.wrapping_shr(bit) & 1 == 1 {
+                // bit < 8, base ≤ 254 × 8: no overflow.
+                let offset = u16::try_from(bit).unwrap_or(0).wrapping_add(1);
+                return Some(self.base.wrapping_add(offset));
+            }
+        }
+        None
+    }
+}
+
+/// A four-byte data unit identifier.
+pub(crate) fn unit_id(input: &[u8]) -> PResult<'_, UnitId> {
+    let (rest, bytes) = take_array::<4>(input)?;
+    Ok((rest, UnitId(bytes)))
+}
+
+/// A four-byte data unit identifier and the units it names; an identifier that names none
+/// is an error at its first byte.
+pub(crate) fn unit_list(input: &[u8]) -> PResult<'_, Units> {
+    let (rest, id) = unit_id(input)?;
+    match id.units() {
+        Ok(units) => Ok((rest, units)),
+        Err(kind) => fail(input, kind),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(bytes: [u8; 4]) -> Vec<(u16, u16)> {
+        UnitId(bytes).units().unwrap().collect()
+    }
+
+    #[test]
+    fn single_points_and_classes() {
+        assert_eq!(units([0, 0, 1, 0]), [(0, 1)]);
+        assert_eq!(units([0, 0, 4, 0]), [(0, 3)]);
+        assert_eq!(units([0x02, 0x01, 0x01, 0x10]), [(2, 129)]);
+        assert_eq!(units([0x80, 0xFF, 0x80, 0xFF]), [(2040, 2048)]);
+        assert_eq!(units([0xFF, 0x00, 0x01, 0x00]), [(ALL_POINTS, 1)]);
+        assert_eq!(units([0x05, 0x00, 0x01, 0x00]), [(0, 1)]);
+    }
+
+    #[test]
+    fn masks_name_every_pair_points_first() {
+        assert_eq!(
+            units([0b101, 0x02, 0b11, 0x00]),
+            [(9, 1), (9, 2), (11, 1), (11, 2)]
+        );
+        assert_eq!(units([0xFF, 0x01, 0xFF, 0x00]).len(), 64);
+    }
+
+    #[test]
+    fn identifiers_naming_nothing_are_errors() {
+        assert_eq!(units([0, 1, 1, 0]), [(0, 1)]);
+        assert_eq!(
+            UnitId([0, 0, 0, 0]).classes().err(),
+            Some(DecodeErrorKind::InvalidChoice {
+                field: "DT1",
+                value: 0
+            })
+        );
+        assert!(unit_list(&[0, 0, 0, 0]).is_err());
+        assert!(unit_list(&[0, 0, 1]).is_err());
+        assert_eq!(unit_list(&[0, 0, 1, 0, 9]).unwrap().0, [9]);
+    }
+
+    #[test]
+    fn every_identifier_is_total() {
+        for da1 in 0..=u8::MAX {
+            for da2 in [0u8, 1, 2, 0x80, 0xFF] {
+                for dt1 in [0u8, 1, 0x81, 0xFF] {
+                    for dt2 in [0u8, 1, 30, 0xFF] {
+                        let id = UnitId([da1, da2, dt1, dt2]);
+                        if let Ok(units) = id.units() {
+                            let n = units.count();
+                            let points = id.points().count();
+                            assert_eq!(n, points * dt1.count_ones() as usize);
+                            assert!(n <= 64);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Finding frames of all three protocols in a noisy serial or TCP byte stream: see
+//! [`FrameDecoder`].
+
+mod item;
+mod reader;
+
+use bytes::{Buf, BytesMut};
+
+pub use item::{Garbage, GarbageReason, StreamFrame, StreamItem};
+pub use reader::FrameReader;
+
+use crate::decode::{plausibility, probe_as};
+use crate::error::DecodeErrorKind;
+use crate::limits::Limits;
+use crate::probe::Probe;
+use crate::result::Protocol;
+
+/// The most `FE` wake-up bytes kept as a frame's preamble; more are garbage. DL/T 645-2007
+/// and DL/T 698.45 send up to four.
+pub const MAX_PREAMBLE: usize = 16;
+
+/// The order in which protocols are asked at a start byte: the shape checks of Q/GDW 1376.1
+/// (`68 L L 68`) and DL/T 645-2007 (`68 A×6 68`) are specific, DL/T 698.45 (`68 L C …`)
+/// takes what is left, as in [`crate::decode`].
+const PROTOCOLS: [Protocol; 3] = [Protocol::Gdw1376, Protocol::Dlt645, Protocol::Dlt698];
+
+/// The start byte shared by all three protocols.
+const START: u8 = 0x68;
+/// The wake-up byte.
+const WAKE_UP: u8 = 0xFE;
+
+/// A push-based frame finder over a noisy serial or TCP byte stream.
+///
+/// [`FrameDecoder`] takes chunks ([`FrameDecoder::push`]) and yields [`StreamItem`]s
+/// ([`FrameDecoder::next_item`]): complete frames split off its buffer without copying, and
+/// reports of the bytes it skipped. It
+///
+/// - skips bytes that cannot start a frame, and `FE` bytes not followed by a frame;
+/// - at each start byte `68`, asks the link layer of Q/GDW 1376.1, DL/T 645-2007 and
+///   DL/T 698.45, in that order, whether a frame starts there; a protocol's frame is taken
+///   only once every protocol before it has said no, so the answer cannot depend on how much
+///   of the stream has arrived;
+/// - after a `68` that is not a frame (bad checksum, impossible length, …), searches again
+///   from the byte after it, so a frame hiding inside garbage is found;
+/// - buffers at most [`Limits::max_frame_len`] bytes of a frame plus
+///   [`MAX_PREAMBLE`] wake-up bytes while waiting: a header that claims more is garbage;
+/// - gives exactly the same items whatever the chunk boundaries.
+///
+/// Call [`FrameDecoder::finish`] at the end of the stream: a partial frame left in the buffer
+/// is then reported as [`GarbageReason::Truncated`] (and searched for frames), never lost.
+///
+/// ```
+/// use dlms_result::{FrameDecoder, GarbageReason, Protocol, StreamItem};
+/// let frame = [
+///     0x68, 0x37, 0x03, 0x00, 0x92, 0x81, 0x39, 0x68, 0xD1, 0x01, 0x35, 0x5D, 0x16,
+/// ];
+/// let mut decoder = FrameDecoder::new();
+/// decoder.push(&[0x55, 0x55]);
+/// decoder.push(&frame[..5]);
+/// assert_eq!(decoder.next_item(), None); // needs more bytes
+/// decoder.push(&frame[5..]);
+/// let Some(StreamItem::Garbage(noise)) = decoder.next_item() else { panic!() };
+/// assert_eq!((noise.offset, noise.len, noise.reason), (0, 2, GarbageReason::NoFrameStart));
+/// let Some(StreamItem::Frame(found)) = decoder.next_item() else { panic!() };
+/// assert_eq!((found.protocol, found.offset), (Protocol::Dlt645, 2));
+/// assert_eq!(found.decode(&Default::default())?.service, "read-data-abnormal");
+/// decoder.finish();
+/// assert_eq!(decoder.next_item(), None);
+/// # Ok::<(), dlms_result::DecodeError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct FrameDecoder {
+    /// Bytes not yet classified; `buf[0]` is at stream offset `base`.
+    buf: BytesMut,
+    base: u64,
+    limits: Limits,
+    /// Skipped bytes not yet reported (they end right before `base`).
+    pending: Option<Garbage>,
+    ended: bool,
+}
+
+/// What the bytes at a start byte are.
+enum Verdict {
+    /// A frame of this protocol and length starts here.
+    Frame(Protocol, usize),
+    /// More bytes are needed to decide.
+    Wait,
+    /// No frame starts here.
+    Skip(GarbageReason),
+}
+
+impl FrameDecoder {
+    /// A decoder with the default [`Limits`].
+    pub fn new() -> Self {
+        Self::with_limits(Limits::DEFAULT)
+    }
+
+    /// A decoder with explicit limits; only [`Limits::max_frame_len`] matters here.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self {
+            buf: BytesMut::new(),
+            base: 0,
+            limits,
+            pending: None,
+            ended: false,
+        }
+    }
+
+    /// Appends a chunk of the stream. Call [`FrameDecoder::next_item`] until it returns
+    /// `None` before pushing more, and the buffer stays below `max_frame_len + MAX_PREAMBLE`
+    /// bytes.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.buf.extend_from_slice(chunk);
+    }
+
+    /// Marks the end of the stream: what is left is decided without waiting for more bytes.
+    /// Bytes pushed afterwards are still decoded, without waiting either.
+    pub fn finish(&mut self) {
+        self.ended = true;
+    }
+
+    /// Bytes buffered and not yet classified.
+    pub fn buffered_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Stream offset of the first byte not yet classified.
+    pub const fn position(&self) -> u64 {
+        self.base
+    }
+
+    /// The next frame or garbage report, or `None` when more bytes are needed (or, after
+    /// [`FrameDecoder::finish`], when the stream is exhausted).
+    pub fn next_item(&mut self) -> Option<StreamItem> {
+        loop {
+            let wake_up = self.buf.iter().take_while(|&&b| b == WAKE_UP).count();
+            if wake_up > MAX_PREAMBLE {
+                // Only the last MAX_PREAMBLE wake-up bytes can be a preamble.
+                let excess = wake_up.saturating_sub(MAX_PREAMBLE);
+                if let Some(full) = self.skip(excess, GarbageReason::NoFrameStart) {
+                    return Some(StreamItem::Garbage(full));
+                }
+                continue;
+            }
+            let Some(&first) = self.buf.get(wake_up) else {
+                // Empty, or only wake-up bytes so far.
+                if !self.ended {
+                    return None;
+                }
+                if wake_up > 0 {
+                    if let Some(full) = self.skip(wake_up, GarbageReason::Truncated) {
+                        return Some(StreamItem::Garbage(full));
+                    }
+                    continue;
+                }
+                return self.pending.take().map(StreamItem::Garbage);
+            };
+            if first != START {
+                // Everything up to the next byte that could begin a frame is garbage.
+                let junk = self
+                    .buf
+                    .get(wake_up..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|&b| b == START || b == WAKE_UP)
+                    .unwrap_or(self.buf.len().saturating_sub(wake_up));
+                let run = wake_up.saturating_add(junk.max(1));
+                if let Some(full) = self.skip(run, GarbageReason::NoFrameStart) {
+                    return Some(StreamItem::Garbage(full));
+                }
+                continue;
+            }
+            let candidate = self.buf.get(wake_up..).unwrap_or_default();
+            match self.verdict(candidate) {
+                Verdict::Wait => return None,
+                Verdict::Frame(_, len) if len == 0 || len > candidate.len() => {
+                    // A probe must never claim bytes that are not there; treat it as no frame.
+                    let reason =
+                        GarbageReason::BadFrame(DecodeErrorKind::BadLength { declared: len });
+                    if let Some(item) = self.skip_start(wake_up, reason) {
+                        return Some(item);
+                    }
+                }
+                Verdict::Frame(protocol, len) => {
+                    if let Some(garbage) = self.pending.take() {
+                        // Report the garbage first; the frame is found again next call.
+                        return Some(StreamItem::Garbage(garbage));
+                    }
+                    let total = wake_up.saturating_add(len);
+                    let offset = self.base;
+                    self.base = self.base.saturating_add(as_u64(total));
+                    let bytes = self.buf.split_to(total).freeze();
+                    return Some(StreamItem::Frame(StreamFrame {
+                        protocol,
+                        offset,
+                        preamble_len: wake_up,
+                        bytes,
+                    }));
+                }
+                Verdict::Skip(reason) => {
+                    if let Some(item) = self.skip_start(wake_up, reason) {
+                        return Some(item);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skips a start byte that begins no frame, with the wake-up bytes before it: they join
+    /// the garbage before, and the `68` starts a new report; the search goes on from the
+    /// byte after it. Returns a report that is complete.
+    fn skip_start(&mut self, wake_up: usize, reason: GarbageReason) -> Option<StreamItem> {
+        if wake_up > 0 {
+            // The `68` is probed again on the next round, without the wake-up bytes.
+            return self
+                .skip(wake_up, GarbageReason::NoFrameStart)
+                .map(StreamItem::Garbage);
+        }
+        let previous = self.pending.take();
+        self.pending = Some(Garbage {
+            offset: self.base,
+            len: 0,
+            reason,
+        });
+        let full = self.skip(1, reason);
+        match (previous, full) {
+            (Some(previous), full) => {
+                if full.is_some() {
+                    self.pending = full;
+                }
+                Some(StreamItem::Garbage(previous))
+            }
+            (None, full) => full.map(StreamItem::Garbage),
+        }
+    }
+
+    /// What the bytes at a start byte are, asking each protocol in [`PROTOCOLS`] order.
+    fn verdict(&self, candidate: &[u8]) -> Verdict {
+        let mut most_telling: Option<(u8, GarbageReason)> = None;
+        for protocol in PROTOCOLS {
+            let probe = probe_as(protocol, candidate, &self.limits);
+            let reason = match probe {
+                Probe::Frame(len) => return Verdict::Frame(protocol, len),
+                Probe::Incomplete if !self.ended => return Verdict::Wait,
+                Probe::Incomplete => GarbageReason::Truncated,
+                Probe::NotAFrame(kind) => GarbageReason::BadFrame(kind),
+            };
+            let rank = plausibility(probe);
+            if most_telling.is_none_or(|(top, _)| rank > top) {
+                most_telling = Some((rank, reason));
+            }
+        }
+        Verdict::Skip(most_telling.map_or(GarbageReason::NoFrameStart, |(_, reason)| reason))
+    }
+
+    /// Drops `n` bytes from the front of the buffer into the pending garbage report (a new
+    /// one with `reason` if there is none). A report that reaches `max_frame_len` bytes is
+    /// returned so that reports stay bounded; the rest of the run is skipped on later calls.
+    fn skip(&mut self, n: usize, reason: GarbageReason) -> Option<Garbage> {
+        let cap = as_u64(self.limits.max_frame_len.max(1));
+        let mut complete = None;
+        if self.pending.is_some_and(|p| p.len >= cap) {
+            complete = self.pending.take();
+        }
+        let pending = self.pending.get_or_insert(Garbage {
+            offset: self.base,
+            len: 0,
+            reason,
+        });
+        let taken = as_u64(n).min(cap.saturating_sub(pending.len));
+        pending.len = pending.len.saturating_add(taken);
+        self.base = self.base.saturating_add(taken);
+        let taken = usize::try_from(taken).unwrap_or(usize::MAX);
+        self.buf.advance(taken.min(self.buf.len()));
+        if complete.is_none() && pending.len >= cap {
+            complete = self.pending.take();
+        }
+        complete
+    }
+}
+
+/// A length as a stream offset.
+fn as_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(decoder: &mut FrameDecoder) -> Vec<StreamItem> {
+        core::iter::from_fn(|| decoder.next_item()).collect()
+    }
+
+    #[test]
+    fn the_smallest_limit_still_tiles() {
+        let stream = [0x68, 0x00, 0xFE, 0x68, 0x16, 0x55];
+        let mut decoder = FrameDecoder::with_limits(Limits::DEFAULT.with_max_frame_len(0));
+        decoder.push(&stream);
+        decoder.finish();
+        let items = drain(&mut decoder);
+        let total: u64 = items
+            .iter()
+            .map(|i| match i {
+                StreamItem::Garbage(g) => g.len,
+                StreamItem::Frame(f) => as_u64(f.bytes.len()),
+            })
+            .sum();
+        assert_eq!(total, as_u64(stream.len()));
+        assert!(
+            items
+                .iter()
+                .all(|i| matches!(i, StreamItem::Garbage(g) if g.len == 1))
+        );
+    }
+
+    #[test]
+    fn pending_garbage_comes_before_the_frame() {
+        let frame = [
+            0x68, 0x37, 0x03, 0x00, 0x92, 0x81, 0x39, 0x68, 0xD1, 0x01, 0x35, 0x5D, 0x16,
+        ];
+        let mut decoder = FrameDecoder::new();
+        decoder.push(&[0x00]);
+        decoder.push(&frame);
+        let items = drain(&mut decoder);
+        assert!(
+            matches!(&items[..], [StreamItem::Garbage(_), StreamItem::Frame(f)] if f.offset == 1)
+        );
+        assert_eq!(decoder.position(), 14);
+        assert_eq!(decoder.buffered_len(), 0);
+    }
+}
