@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod classify;
+pub mod completions;
+pub mod explain;
+pub mod frame;
+pub mod rules;
