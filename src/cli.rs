@@ -25,6 +25,12 @@ pub enum Command {
     /// Decode DL/T 698.45, DL/T 645-2007 and Q/GDW 1376.1 frames and list their result codes.
     #[command(after_help = FRAME_EXAMPLES)]
     Frame(FrameArgs),
+    /// Stream devDataList batches: one record per failure with its decision, and a summary.
+    #[command(after_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
+    /// Write a deterministic synthetic devDataList batch (for benches and load tests).
+    #[command(after_help = GEN_EXAMPLES)]
+    Gen(GenArgs),
     /// Explain a code: names, decision, delays, attempts, the rule and its reason.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
@@ -50,6 +56,27 @@ Examples:
   grep 入库报文 fep.log | fep frame --json
 
 Exit status: 0 every frame decoded, 1 some did not, 2 usage or I/O error.";
+
+const BATCH_EXAMPLES: &str = "\
+Inputs are JSON documents {\"devDataList\":[…],\"workId\":…}, NDJSON (one per line), or interface
+error envelopes; gzip is recognised; `-` or no FILE reads standard input. Failures are written in
+input order, whatever --threads.
+
+Examples:
+  fep batch fixtures/batches/valid/seed-example.json
+  fep batch night/*.json.gz --output failures.jsonl --summary summary.json
+  fep batch big.json --format csv --output failures.csv --threads 2
+  fep batch big.json --history attempts.jsonl --plan plan.json --now 1700000000
+  zcat big.json.gz | fep batch - --quiet
+
+Exit status: 0 all input parsed, 1 malformed or truncated input was reported and skipped
+(results still written), 2 usage or I/O error.";
+
+const GEN_EXAMPLES: &str = "\
+Examples:
+  fep gen --elements 1000 > small.json
+  fep gen --elements 800000 --seed 7 --failure-rate 0.3 --output batch-1g.json
+  fep gen --elements 100 --items-per-element 1..3 --documents 4";
 
 const EXPLAIN_EXAMPLES: &str = "\
 CODE is a code, a front-end error text, an interface message or a result-code name; without
@@ -210,4 +237,116 @@ fn parse_source(text: &str) -> Result<classify::Source, String> {
 fn parse_op(text: &str) -> Result<classify::Op, String> {
     classify::Op::from_id(text)
         .ok_or_else(|| format!("unknown op `{text}`; expected read, set, action, recharge"))
+}
+
+/// Output formats of `fep batch`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatchFormat {
+    /// One JSON object per failure.
+    #[default]
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// How `responseFlag` is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FlagReading {
+    /// The flag is the item's result code (DAR); 0 is success.
+    #[default]
+    Dar,
+    /// The flag is a status: 1 is success, anything else a failure (the code comes from the text).
+    Status,
+}
+
+/// When to show the progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressChoice {
+    /// On a terminal, for inputs larger than 64 MiB (or of unknown size).
+    #[default]
+    Auto,
+    /// Always (on standard error).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `fep batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Input files (`-` for standard input; none: standard input).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Jsonl)]
+    pub format: BatchFormat,
+    /// Write failure records here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write the summary as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Write the task plan (per workId) as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// How to read `responseFlag`.
+    #[arg(long, value_enum, default_value_t = FlagReading::Dar)]
+    pub response_flag: FlagReading,
+    /// Elements larger than this many bytes are reported as malformed and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    pub max_element_size: usize,
+    /// Share of one terminal's meters failing the same way that makes a mass failure (--plan).
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub mass_share: f64,
+    /// No summary table on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Progress bar on standard error.
+    #[arg(long, value_enum, default_value_t = ProgressChoice::Auto)]
+    pub progress: ProgressChoice,
+    /// Rules, history, clock, seed.
+    #[command(flatten)]
+    pub decide: DecideArgs,
+}
+
+/// `fep gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Elements to write.
+    #[arg(long, value_name = "N")]
+    pub elements: u64,
+    /// Seed: the same seed and options give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Share of failed elements (0–1).
+    #[arg(long, value_name = "R", default_value_t = 0.3)]
+    pub failure_rate: f64,
+    /// Data items per element, as `A..B` (inclusive).
+    #[arg(long, value_name = "A..B", default_value = "5..20", value_parser = parse_range)]
+    pub items_per_element: (u32, u32),
+    /// Documents to spread the elements over (NDJSON, one per line, when more than one).
+    #[arg(long, default_value_t = 1)]
+    pub documents: u64,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_range(text: &str) -> Result<(u32, u32), String> {
+    let (a, b) = text
+        .split_once("..")
+        .ok_or_else(|| format!("expected A..B, found `{text}`"))?;
+    let a: u32 = a.trim().parse().map_err(|e| format!("`{a}`: {e}"))?;
+    let b: u32 = b
+        .trim()
+        .trim_start_matches('=')
+        .parse()
+        .map_err(|e| format!("`{b}`: {e}"))?;
+    if a > b {
+        return Err(format!("empty range {a}..{b}"));
+    }
+    Ok((a, b))
 }

@@ -24,6 +24,8 @@ pub fn run(cli: &Cli) -> Status {
     let stdout_painter = Painter::new(style::use_color(cli.color, style::stdout_is_terminal()));
     match &cli.command {
         Command::Frame(args) => commands::frame::run(args, stdout_painter),
+        Command::Batch(args) => commands::batch::run(args, cli.color),
+        Command::Gen(args) => commands::generate::run(args),
         Command::Explain(args) => commands::explain::run(args, stdout_painter),
         Command::Rules(args) => commands::rules::run(args, stdout_painter),
         Command::Classify(args) => commands::classify::run(args),

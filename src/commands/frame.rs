@@ -109,7 +109,7 @@ impl Printer {
         } else {
             match &decoded {
                 Ok(d) => self.text_ok(input, d, out),
-                Err(e) => writeln!(out, "#{input} {} {e}", self.painter.red("error:"),),
+                Err(e) => writeln!(out, "#{input} {} {e}", self.painter.red("error:")),
             }
         }
     }

@@ -1,0 +1,1356 @@
+//! The streaming engine: reads inputs in blocks, splits `devDataList` elements on the
+//! caller's thread, parses batches of them in a private thread pool where the caller's
+//! closure runs, and hands the per-batch outputs back in input order.
+//!
+//! Memory is bounded by the block size, the element cap and the batch outputs of one round,
+//! never by the input's size. Output is identical for any number of threads: batches are cut
+//! by bytes, rounds by the block size, and outputs are delivered in input order.
+
+mod counters;
+mod driver;
+mod entry;
+mod input;
+mod resync;
+mod worker;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io;
+use std::marker::PhantomData;
+use std::ops::Range;
+use std::sync::Mutex;
+
+use counters::Counters;
+use driver::{DocState, Driver, Event, Mode, Round, RoundStop, SkipState};
+use input::BlockReader;
+use resync::{Anchor, find_anchor};
+use worker::{BatchContext, BatchResult, Stop, WorkerState};
+
+pub use entry::{
+    DocumentInfo, DocumentKind, ElementEntry, Entry, EnvelopeEntry, Problem, ProblemKind, Progress,
+};
+pub use input::Input;
+
+use crate::failure::{Location, ResponseFlagMode};
+use crate::split::Expect;
+use crate::summary::{DocumentSummary, Summary};
+
+/// The UTF-8 byte order mark, tolerated at the start of an input.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// After a resynchronisation the next rounds are small (then grow back), so that damage
+/// costs little re-parsing however often it happens.
+const SMALL_ROUND: usize = 64 << 10;
+
+/// An element still open after this many bytes is checked for structural damage (an
+/// unterminated string makes the rest of the input look like one element).
+const SUSPECT_LEN: usize = 1 << 20;
+
+/// How the engine runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Worker threads; `0` means one per available core.
+    pub threads: usize,
+    /// Bytes read per block (json-perf.md: 1–8 MiB is the sweet spot).
+    pub block_size: usize,
+    /// Element bytes per batch handed to a worker.
+    pub batch_size: usize,
+    /// Elements larger than this are reported as malformed and skipped unread.
+    pub max_element_size: usize,
+    /// How `responseFlag` is read.
+    pub response_flag: ResponseFlagMode,
+    /// Problems kept in the summary's `malformed_samples`.
+    pub max_samples: usize,
+    /// `work_ids` and `documents_detail` list at most this many entries.
+    pub max_listed: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            block_size: 4 << 20,
+            batch_size: 256 << 10,
+            max_element_size: 16 << 20,
+            response_flag: ResponseFlagMode::Dar,
+            max_samples: 20,
+            max_listed: 10_000,
+        }
+    }
+}
+
+/// Why a run stopped early.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// An input could not be opened.
+    #[error("{input}: {source}")]
+    Open {
+        /// The input's name.
+        input: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// An input failed while being read (not a data error: those are reported and skipped).
+    #[error("{input}: read error: {source}")]
+    Read {
+        /// The input's name.
+        input: String,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The sink failed.
+    #[error("writing output: {0}")]
+    Sink(#[source] io::Error),
+    /// The worker threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Receives the per-batch outputs in input order, on the caller's thread.
+pub trait Sink<O> {
+    /// One batch's output (the closure's writes for a run of consecutive entries).
+    ///
+    /// # Errors
+    /// An error stops the run ([`EngineError::Sink`]).
+    fn output(&mut self, output: O) -> io::Result<()>;
+
+    /// A finished document, after every output holding its entries.
+    ///
+    /// # Errors
+    /// An error stops the run ([`EngineError::Sink`]).
+    fn document(&mut self, document: &DocumentInfo<'_>) -> io::Result<()> {
+        let _ = document;
+        Ok(())
+    }
+
+    /// Progress, after each block read.
+    fn progress(&mut self, progress: &Progress<'_>) {
+        let _ = progress;
+    }
+}
+
+/// Any `FnMut(O) -> io::Result<()>` is a sink.
+impl<O, F: FnMut(O) -> io::Result<()>> Sink<O> for F {
+    fn output(&mut self, output: O) -> io::Result<()> {
+        self(output)
+    }
+}
+
+/// The streaming engine. Build it once (it owns its thread pool) and run it over inputs.
+///
+/// ```
+/// use frontend_parse::{Engine, Entry, Input, Options};
+///
+/// let batch = r#"{"devDataList":[
+///   {"devSn":"1","succ":"1","dataItem":[{"dataItemId":"a","responseFlag":0}]},
+///   {"devSn":"2","succ":"0","errorCode":"TK013前置返回对象的数据单元返回结果码异常,异常内容{[暂时失效]}",
+///    "dataItem":[{"dataItemId":"b","responseFlag":2}]}
+/// ],"workId":"W"}"#;
+/// let engine = Engine::new(Options { threads: 2, ..Options::default() })?;
+/// let mut lines = Vec::new();
+/// let summary = engine.run(
+///     [Input::bytes("example", batch)],
+///     // Runs in the workers: turn each entry's failures into output lines.
+///     |entry: &Entry<'_>, out: &mut Vec<String>| {
+///         for failure in entry.failures() {
+///             out.push(format!("{} {}", failure.code, failure.result_code.unwrap()));
+///         }
+///     },
+///     // Runs on this thread, in input order.
+///     &mut |batch: Vec<String>| {
+///         lines.extend(batch);
+///         Ok(())
+///     },
+/// )?;
+/// assert_eq!(lines, ["TK013 2 暂时失效"]);
+/// assert_eq!((summary.elements, summary.elements_failed, summary.failures), (2, 1, 1));
+/// assert_eq!(summary.work_ids, ["W"]);
+/// # Ok::<(), frontend_parse::EngineError>(())
+/// ```
+pub struct Engine {
+    options: Options,
+    pool: rayon::ThreadPool,
+    states: Mutex<Vec<WorkerState>>,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("options", &self.options)
+            .field("threads", &self.pool.current_num_threads())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine with its own pool of `options.threads` workers.
+    ///
+    /// # Errors
+    /// [`EngineError::Threads`] when the pool cannot be built.
+    pub fn new(options: Options) -> Result<Self, EngineError> {
+        let threads = if options.threads == 0 {
+            std::thread::available_parallelism().map_or(1, usize::from)
+        } else {
+            options.threads
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|index| format!("fep-worker-{index}"))
+            .build()
+            .map_err(|error| EngineError::Threads(error.to_string()))?;
+        let options = Options {
+            block_size: options.block_size.max(1),
+            batch_size: options.batch_size.max(1),
+            max_element_size: options.max_element_size.max(1),
+            ..options
+        };
+        Ok(Self {
+            options,
+            pool,
+            states: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Streams `inputs` in order. `work` runs in the workers for every entry (element,
+    /// envelope, problem) and writes into the output of the entry's batch; `sink` receives
+    /// the outputs in input order on this thread. Returns the summary.
+    ///
+    /// # Errors
+    /// An input that cannot be opened or read, a failing sink, or no threads.
+    pub fn run<O, W, S>(
+        &self,
+        inputs: impl IntoIterator<Item = Input>,
+        work: W,
+        sink: &mut S,
+    ) -> Result<Summary, EngineError>
+    where
+        O: Default + Send,
+        W: Fn(&Entry<'_>, &mut O) + Sync,
+        S: Sink<O> + ?Sized,
+    {
+        let mut run = Run {
+            engine: self,
+            work: &work,
+            sink,
+            counters: Counters::new(self.options.max_samples),
+            inputs: 0,
+            bytes: 0,
+            documents: 0,
+            other_documents: 0,
+            next_doc: 0,
+            work_ids: Vec::new(),
+            seen_work_ids: HashSet::new(),
+            work_ids_cut: false,
+            document_list: Vec::new(),
+            main: WorkerState::default(),
+            output: PhantomData,
+        };
+        for (index, input) in inputs.into_iter().enumerate() {
+            run.input(index, input)?;
+        }
+        Ok(run.summary())
+    }
+
+    /// Streams `inputs` for the summary only.
+    ///
+    /// # Errors
+    /// As [`Engine::run`].
+    pub fn summarize(
+        &self,
+        inputs: impl IntoIterator<Item = Input>,
+    ) -> Result<Summary, EngineError> {
+        self.run(
+            inputs,
+            |_: &Entry<'_>, (): &mut ()| {},
+            &mut |(): ()| Ok(()),
+        )
+    }
+
+    fn take_state(&self) -> WorkerState {
+        self.states
+            .lock()
+            .ok()
+            .and_then(|mut states| states.pop())
+            .unwrap_or_default()
+    }
+
+    fn put_state(&self, state: WorkerState) {
+        if let Ok(mut states) = self.states.lock() {
+            states.push(state);
+        }
+    }
+}
+
+/// The state of one run.
+struct Run<'a, O, W, S: ?Sized> {
+    engine: &'a Engine,
+    work: &'a W,
+    sink: &'a mut S,
+    counters: Counters,
+    inputs: u64,
+    bytes: u64,
+    documents: u64,
+    other_documents: u64,
+    next_doc: u64,
+    work_ids: Vec<String>,
+    seen_work_ids: HashSet<String>,
+    work_ids_cut: bool,
+    document_list: Vec<DocumentSummary>,
+    /// The caller's thread's own parser, for resynchronisation and re-runs.
+    main: WorkerState,
+    output: PhantomData<fn() -> O>,
+}
+
+/// What the walk over a round decided.
+enum Outcome {
+    Done,
+    /// Splitting restarts at this position (the driver was reset).
+    Restart(usize),
+}
+
+/// How an anomaly was resolved.
+enum Resolution {
+    /// The boundaries after it are sound: go on with the next event.
+    Continue,
+    /// Split again from this position.
+    Restart(usize),
+}
+
+/// A buffer position to split from.
+#[derive(Clone, Copy)]
+struct View<'b> {
+    buf: &'b [u8],
+    cursor: usize,
+    eof: bool,
+}
+
+/// Work done on the caller's thread while the workers parse a round: the next block read and
+/// the next round split, valid if the round ends without resynchronisation.
+enum Speculation {
+    /// Nothing prepared.
+    None,
+    /// The next round, split in the same buffer.
+    Same {
+        driver: Driver,
+        round: Round,
+        split: (usize, RoundStop),
+    },
+    /// The next buffer (the tail of this one and the next block) and its first round.
+    Next {
+        buf: Vec<u8>,
+        base: u64,
+        tail: usize,
+        driver: Driver,
+        round: Round,
+        split: (usize, RoundStop),
+    },
+    /// The reader's answer when it was not a block (end of input or an error).
+    Block(Option<input::Block>),
+}
+
+/// The stream of one input: its buffer and position.
+struct Stream {
+    buf: Vec<u8>,
+    /// Offset of `buf[0]` in the input.
+    base: u64,
+    cursor: usize,
+    eof: bool,
+}
+
+impl Stream {
+    fn view(&self) -> View<'_> {
+        View {
+            buf: &self.buf,
+            cursor: self.cursor,
+            eof: self.eof,
+        }
+    }
+}
+
+impl<O, W, S> Run<'_, O, W, S>
+where
+    O: Default + Send,
+    W: Fn(&Entry<'_>, &mut O) + Sync,
+    S: Sink<O> + ?Sized,
+{
+    fn options(&self) -> &Options {
+        &self.engine.options
+    }
+
+    fn input(&mut self, index: usize, input: Input) -> Result<(), EngineError> {
+        let name = input.name().to_owned();
+        let reader = BlockReader::open(input, self.options().block_size).map_err(|source| {
+            EngineError::Open {
+                input: name.clone(),
+                source,
+            }
+        })?;
+        self.inputs = self.inputs.saturating_add(1);
+        let mut stream = Stream {
+            buf: Vec::new(),
+            base: 0,
+            cursor: 0,
+            eof: false,
+        };
+        let mut driver = Driver::new(self.next_doc, self.options().max_element_size);
+        let mut round = Round::default();
+        let block_size = self.options().block_size;
+        let max_element = self.options().max_element_size;
+        let suspect = SUSPECT_LEN.min(max_element);
+        let full_round = block_size.max(SMALL_ROUND);
+        let mut budget = full_round;
+        let mut searched_to = 0u64;
+        let mut started = false;
+        let mut need_data = true;
+        let mut presplit: Option<(usize, RoundStop)> = None;
+        let mut pending_block: Option<Option<input::Block>> = None;
+        let mut spare: Vec<u8> = Vec::new();
+        loop {
+            if need_data {
+                if stream.eof {
+                    if self.at_end(index, &mut stream, &mut driver)? {
+                        need_data = false;
+                        continue;
+                    }
+                    break;
+                }
+                let block = pending_block.take().unwrap_or_else(|| reader.next_block());
+                self.fetch(index, &reader, &mut stream, block)?;
+                if !started && !stream.buf.is_empty() {
+                    started = true;
+                    if stream.buf.starts_with(BOM) {
+                        stream.cursor = BOM.len();
+                    }
+                }
+                need_data = false;
+                continue;
+            }
+            match driver.mode {
+                Mode::Search => {
+                    need_data = self.search(index, &mut stream, &mut driver)?;
+                    continue;
+                }
+                Mode::Skip(mut skip) => {
+                    let rest = stream.buf.get(stream.cursor..).unwrap_or_default();
+                    if let Some(len) = skip.scan(rest) {
+                        stream.cursor = stream.cursor.saturating_add(len);
+                        driver.mode = Mode::Array(Expect::CommaOrEnd);
+                    } else {
+                        stream.cursor = stream.buf.len();
+                        driver.mode = Mode::Skip(skip);
+                        need_data = true;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            round.base = stream.base;
+            let (resume, stop) = match presplit.take() {
+                Some(split) => split,
+                None => {
+                    split_with_successor(&mut driver, stream.view(), budget, suspect, &mut round)
+                }
+            };
+            let next_budget = budget.saturating_mul(2).min(full_round);
+            let mut speculation = Speculation::None;
+            let mut after_split = Some(driver.clone());
+            let outcome = {
+                let view = View {
+                    buf: &stream.buf,
+                    cursor: resume,
+                    eof: stream.eof,
+                };
+                let (base, reader, spare) = (stream.base, &reader, &mut spare);
+                let mut prepare = || {
+                    if let Some(after_split) = after_split.take() {
+                        speculation = speculate(
+                            view,
+                            base,
+                            stop,
+                            after_split,
+                            reader,
+                            spare,
+                            (next_budget, suspect),
+                        );
+                    }
+                };
+                self.walk(index, &stream, &round, &mut driver, &mut prepare)?
+            };
+            match outcome {
+                Outcome::Restart(at) => {
+                    // Keep what was read ahead; the prepared split is void.
+                    match speculation {
+                        Speculation::Next { buf, tail, .. } => {
+                            let fresh = buf.get(tail..).unwrap_or_default();
+                            self.bytes = self.bytes.saturating_add(fresh.len() as u64);
+                            stream.buf.extend_from_slice(fresh);
+                            spare = buf;
+                            self.progress(index, &reader);
+                        }
+                        Speculation::Block(block) => pending_block = Some(block),
+                        Speculation::None | Speculation::Same { .. } => {}
+                    }
+                    stream.cursor = at;
+                    budget = SMALL_ROUND;
+                    continue;
+                }
+                Outcome::Done => budget = next_budget,
+            }
+            match speculation {
+                Speculation::Same {
+                    driver: next_driver,
+                    round: next_round,
+                    split,
+                } => {
+                    stream.cursor = resume;
+                    driver = next_driver;
+                    round = next_round;
+                    presplit = Some(split);
+                    continue;
+                }
+                Speculation::Next {
+                    buf,
+                    base,
+                    tail,
+                    driver: next_driver,
+                    round: next_round,
+                    split,
+                } => {
+                    self.bytes = self
+                        .bytes
+                        .saturating_add(buf.len().saturating_sub(tail) as u64);
+                    spare = core::mem::replace(&mut stream.buf, buf);
+                    stream.base = base;
+                    stream.cursor = 0;
+                    driver = next_driver;
+                    round = next_round;
+                    presplit = Some(split);
+                    self.progress(index, &reader);
+                    continue;
+                }
+                Speculation::Block(block) => {
+                    stream.cursor = resume;
+                    pending_block = Some(block);
+                    need_data = true;
+                    continue;
+                }
+                Speculation::None => {}
+            }
+            stream.cursor = resume;
+            match stop {
+                RoundStop::Budget => {}
+                RoundStop::Damage => driver.mode = Mode::Search,
+                RoundStop::NeedMore { open } => {
+                    let pending = stream.buf.len().saturating_sub(stream.cursor);
+                    if open && pending > max_element {
+                        let problem = Self::element_problem(
+                            index,
+                            &stream,
+                            &mut driver,
+                            ProblemKind::TooLarge,
+                            format!("element larger than {max_element} bytes: skipped"),
+                        );
+                        self.deliver(&problem)?;
+                        driver.mode = Mode::Skip(SkipState::new());
+                        continue;
+                    }
+                    let in_array = matches!(driver.mode, Mode::Array(_));
+                    if in_array && pending > suspect {
+                        // An element or a gap this long is probably an unterminated string:
+                        // look for elements inside it.
+                        let from = usize::try_from(searched_to.saturating_sub(stream.base))
+                            .unwrap_or(0)
+                            .max(stream.cursor.saturating_add(1));
+                        let anchor = find_anchor(
+                            &stream.buf,
+                            from,
+                            false,
+                            max_element,
+                            &mut self.main.parser,
+                        );
+                        let kind = if open {
+                            ProblemKind::Damaged
+                        } else {
+                            ProblemKind::Junk
+                        };
+                        match anchor {
+                            Anchor::Element(_) | Anchor::Document(_) => {
+                                let problem = Self::element_problem(
+                                    index,
+                                    &stream,
+                                    &mut driver,
+                                    kind,
+                                    kind.describe().to_owned(),
+                                );
+                                self.deliver(&problem)?;
+                                stream.cursor = self.follow(anchor, &stream, &mut driver)?;
+                                continue;
+                            }
+                            Anchor::NeedMore(at) if !open && pending > max_element => {
+                                // A gap as long as the element cap: give it up and search on.
+                                let problem = Self::element_problem(
+                                    index,
+                                    &stream,
+                                    &mut driver,
+                                    kind,
+                                    kind.describe().to_owned(),
+                                );
+                                self.deliver(&problem)?;
+                                stream.cursor = at;
+                                driver.mode = Mode::Search;
+                            }
+                            Anchor::NeedMore(at) => {
+                                searched_to = stream.base.saturating_add(at as u64);
+                            }
+                            Anchor::None => {}
+                        }
+                    }
+                    need_data = true;
+                }
+            }
+        }
+        self.next_doc = driver.next_doc;
+        Ok(())
+    }
+
+    /// Drops what was consumed and appends the next block.
+    fn fetch(
+        &mut self,
+        index: usize,
+        reader: &BlockReader,
+        stream: &mut Stream,
+        block: Option<input::Block>,
+    ) -> Result<(), EngineError> {
+        let consumed = stream.cursor.min(stream.buf.len());
+        stream.buf.drain(..consumed);
+        stream.base = stream.base.saturating_add(consumed as u64);
+        stream.cursor = 0;
+        match block {
+            Some(Ok(block)) => {
+                self.bytes = self.bytes.saturating_add(block.len() as u64);
+                if stream.buf.is_empty() {
+                    let spent = core::mem::replace(&mut stream.buf, block);
+                    reader.give_back(spent);
+                } else {
+                    stream.buf.extend_from_slice(&block);
+                    reader.give_back(block);
+                }
+            }
+            Some(Err(error)) if is_data_error(&error) => {
+                stream.eof = true;
+                let problem = Problem {
+                    doc: self.next_doc,
+                    element: None,
+                    offset: stream.base.saturating_add(stream.buf.len() as u64),
+                    input: index,
+                    kind: ProblemKind::InputError,
+                    reason: format!("input ends early: {error}"),
+                };
+                self.deliver(&problem)?;
+            }
+            Some(Err(source)) => {
+                return Err(EngineError::Read {
+                    input: reader.name.clone(),
+                    source,
+                });
+            }
+            None => stream.eof = true,
+        }
+        self.progress(index, reader);
+        Ok(())
+    }
+
+    fn progress(&mut self, index: usize, reader: &BlockReader) {
+        self.sink.progress(&Progress {
+            input: index,
+            name: &reader.name,
+            read: reader.bytes_read(),
+            total: reader.total,
+        });
+    }
+
+    /// The input ended. Returns `true` when there is more to split (resynchronised inside
+    /// an unfinished element).
+    fn at_end(
+        &mut self,
+        index: usize,
+        stream: &mut Stream,
+        driver: &mut Driver,
+    ) -> Result<bool, EngineError> {
+        let offset = stream.base.saturating_add(stream.buf.len() as u64);
+        match driver.mode {
+            Mode::TopLevel => return Ok(false),
+            Mode::Array(_) if first_content(stream).is_some() => {
+                // An unfinished element, or junk whose quote swallowed the rest: look for
+                // elements inside before calling it truncated.
+                let start = first_content(stream).unwrap_or(stream.cursor);
+                stream.cursor = start;
+                let open = matches!(stream.buf.get(start), Some(b'{' | b'['));
+                let anchor = find_anchor(
+                    &stream.buf,
+                    start.saturating_add(1),
+                    true,
+                    self.options().max_element_size,
+                    &mut self.main.parser,
+                );
+                let found = matches!(anchor, Anchor::Element(_) | Anchor::Document(_));
+                let kind = match (found, open) {
+                    (true, true) => Some(ProblemKind::Damaged),
+                    (true, false) => Some(ProblemKind::Junk),
+                    (false, true) => Some(ProblemKind::Truncated),
+                    (false, false) => None,
+                };
+                let problem = match kind {
+                    Some(kind) => Self::element_problem(
+                        index,
+                        stream,
+                        driver,
+                        kind,
+                        kind.describe().to_owned(),
+                    ),
+                    None => Problem {
+                        doc: driver.doc.as_ref().map_or(driver.next_doc, |doc| doc.doc),
+                        element: None,
+                        offset,
+                        input: index,
+                        kind: ProblemKind::UnexpectedEnd,
+                        reason: ProblemKind::UnexpectedEnd.describe().to_owned(),
+                    },
+                };
+                self.deliver(&problem)?;
+                if found {
+                    stream.cursor = self.follow(anchor, stream, driver)?;
+                    return Ok(true);
+                }
+            }
+            Mode::Search | Mode::Skip(_) => {}
+            Mode::Array(_) | Mode::Key { .. } | Mode::CommaOrEnd => {
+                let problem = Problem {
+                    doc: driver.doc.as_ref().map_or(driver.next_doc, |doc| doc.doc),
+                    element: None,
+                    offset,
+                    input: index,
+                    kind: ProblemKind::UnexpectedEnd,
+                    reason: ProblemKind::UnexpectedEnd.describe().to_owned(),
+                };
+                self.deliver(&problem)?;
+            }
+        }
+        if let Some(doc) = driver.doc.take() {
+            self.finish_document(index, &doc, false)?;
+        }
+        driver.mode = Mode::TopLevel;
+        stream.cursor = stream.buf.len();
+        Ok(false)
+    }
+
+    /// One resynchronisation step in [`Mode::Search`]; `true` when more data is needed.
+    fn search(
+        &mut self,
+        index: usize,
+        stream: &mut Stream,
+        driver: &mut Driver,
+    ) -> Result<bool, EngineError> {
+        let anchor = find_anchor(
+            &stream.buf,
+            stream.cursor,
+            stream.eof,
+            self.options().max_element_size,
+            &mut self.main.parser,
+        );
+        match anchor {
+            Anchor::NeedMore(at) => {
+                stream.cursor = at;
+                Ok(true)
+            }
+            Anchor::None => {
+                if let Some(doc) = driver.doc.take() {
+                    self.finish_document(index, &doc, false)?;
+                }
+                driver.mode = Mode::TopLevel;
+                stream.cursor = stream.buf.len();
+                Ok(true)
+            }
+            Anchor::Element(_) | Anchor::Document(_) => {
+                stream.cursor = self.follow(anchor, stream, driver)?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Continues at an element or document anchor; returns the new cursor.
+    fn follow(
+        &mut self,
+        anchor: Anchor,
+        stream: &Stream,
+        driver: &mut Driver,
+    ) -> Result<usize, EngineError> {
+        match anchor {
+            Anchor::Element(at) => {
+                if driver.doc.is_none() {
+                    // Elements found outside any document: they get one of their own.
+                    driver.doc = Some(DocState {
+                        doc: driver.next_doc,
+                        offset: stream.base.saturating_add(at as u64),
+                        has_array: true,
+                        in_object: true,
+                        ..DocState::default()
+                    });
+                    driver.next_doc = driver.next_doc.saturating_add(1);
+                }
+                driver.mode = Mode::Array(Expect::Value);
+                Ok(at)
+            }
+            Anchor::Document(at) => {
+                if let Some(doc) = driver.doc.take() {
+                    // The damaged document ends where the next one starts.
+                    let input = self.current_input();
+                    self.finish_document(input, &doc, false)?;
+                }
+                driver.mode = Mode::TopLevel;
+                Ok(at)
+            }
+            Anchor::NeedMore(at) => {
+                driver.mode = Mode::Search;
+                Ok(at)
+            }
+            Anchor::None => Ok(stream.buf.len()),
+        }
+    }
+
+    fn current_input(&self) -> usize {
+        usize::try_from(self.inputs.saturating_sub(1)).unwrap_or(0)
+    }
+
+    /// A problem for the unfinished element at the cursor (it takes the next index).
+    fn element_problem(
+        index: usize,
+        stream: &Stream,
+        driver: &mut Driver,
+        kind: ProblemKind,
+        reason: String,
+    ) -> Problem {
+        let (doc, element) = match driver.doc.as_mut() {
+            Some(doc) => {
+                let element = doc.next_index;
+                doc.next_index = element.saturating_add(1);
+                (doc.doc, Some(element))
+            }
+            None => (driver.next_doc, None),
+        };
+        Problem {
+            doc,
+            element,
+            offset: stream.base.saturating_add(stream.cursor as u64),
+            input: index,
+            kind,
+            reason,
+        }
+    }
+
+    /// Reports a problem found on the caller's thread, through the closure and the sink.
+    fn deliver(&mut self, problem: &Problem) -> Result<(), EngineError> {
+        let mut output = O::default();
+        (self.work)(&Entry::Problem(problem), &mut output);
+        self.counters.record_problem(problem);
+        self.sink.output(output).map_err(EngineError::Sink)
+    }
+
+    fn finish_document(
+        &mut self,
+        input: usize,
+        doc: &DocState,
+        complete: bool,
+    ) -> Result<(), EngineError> {
+        self.documents = self.documents.saturating_add(1);
+        let kind = if doc.has_array {
+            DocumentKind::Batch
+        } else if doc.is_envelope() {
+            DocumentKind::Envelope
+        } else {
+            self.other_documents = self.other_documents.saturating_add(1);
+            DocumentKind::Other
+        };
+        let max_listed = self.options().max_listed;
+        if let Some(work_id) = &doc.work_id
+            && !self.seen_work_ids.contains(work_id)
+        {
+            if self.work_ids.len() < max_listed {
+                self.seen_work_ids.insert(work_id.clone());
+                self.work_ids.push(work_id.clone());
+            } else {
+                self.work_ids_cut = true;
+            }
+        }
+        if self.document_list.len() < max_listed {
+            self.document_list.push(DocumentSummary {
+                doc: doc.doc,
+                input,
+                offset: doc.offset,
+                work_id: doc.work_id.clone(),
+                kind,
+                elements: doc.next_index,
+                complete,
+            });
+        }
+        let info = DocumentInfo {
+            doc: doc.doc,
+            input,
+            offset: doc.offset,
+            work_id: doc.work_id.as_deref(),
+            kind,
+            elements: doc.next_index,
+            complete,
+        };
+        self.sink.document(&info).map_err(EngineError::Sink)
+    }
+
+    /// Parses a round's batches in the pool and walks the results in input order.
+    fn walk(
+        &mut self,
+        input: usize,
+        stream: &Stream,
+        round: &Round,
+        driver: &mut Driver,
+        prepare: &mut dyn FnMut(),
+    ) -> Result<Outcome, EngineError> {
+        let batches = batches(&round.events, self.options().batch_size);
+        if batches.is_empty() {
+            prepare();
+            return Ok(Outcome::Done);
+        }
+        let context = BatchContext {
+            buf: &stream.buf,
+            round,
+            input,
+            mode: self.options().response_flag,
+            sample_cap: self.options().max_samples,
+        };
+        let results = self.parse_batches(&context, &batches, prepare);
+        for (result, range) in results.into_iter().zip(batches) {
+            let Some(result) = result else {
+                continue;
+            };
+            let mut stop = self.take_result(input, round, range.start, range.end, result)?;
+            while let Some(found) = stop {
+                match self.resolve(input, stream, round, driver, &context, &found)? {
+                    Resolution::Restart(at) => return Ok(Outcome::Restart(at)),
+                    Resolution::Continue => {
+                        let rest = found.event.saturating_add(1)..range.end;
+                        let result = context.run(rest.clone(), &mut self.main, self.work);
+                        stop = self.take_result(input, round, rest.start, rest.end, result)?;
+                    }
+                }
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    fn parse_batches(
+        &self,
+        context: &BatchContext<'_>,
+        batches: &[Range<usize>],
+        prepare: &mut dyn FnMut(),
+    ) -> Vec<Option<BatchResult<O>>> {
+        let mut results: Vec<Option<BatchResult<O>>> = batches.iter().map(|_| None).collect();
+        let engine = self.engine;
+        let work = self.work;
+        engine.pool.in_place_scope(|scope| {
+            for (slot, range) in results.iter_mut().zip(batches) {
+                scope.spawn(move |_| {
+                    let mut state = engine.take_state();
+                    *slot = Some(context.run(range.clone(), &mut state, work));
+                    engine.put_state(state);
+                });
+            }
+            // Read and split ahead while the workers parse.
+            prepare();
+        });
+        results
+    }
+
+    /// Delivers a batch's output and counts, and finishes the documents that ended in it
+    /// (up to its stop). Returns the stop.
+    fn take_result(
+        &mut self,
+        input: usize,
+        round: &Round,
+        start: usize,
+        end: usize,
+        result: BatchResult<O>,
+    ) -> Result<Option<Stop>, EngineError> {
+        self.sink.output(result.output).map_err(EngineError::Sink)?;
+        self.counters.merge(&result.counters);
+        let done = result.stop.as_ref().map_or(end, |stop| stop.event);
+        for event in round.events.get(start..done).unwrap_or_default() {
+            if let Event::DocEnd { slot } = *event
+                && let Some(doc) = round.doc(slot)
+            {
+                self.finish_document(input, doc, true)?;
+            }
+        }
+        Ok(result.stop)
+    }
+
+    /// Reports the anomaly a batch stopped at and finds where splitting can go on.
+    fn resolve(
+        &mut self,
+        input: usize,
+        stream: &Stream,
+        round: &Round,
+        driver: &mut Driver,
+        context: &BatchContext<'_>,
+        stop: &Stop,
+    ) -> Result<Resolution, EngineError> {
+        let Some(&event) = round.events.get(stop.event) else {
+            return Ok(Resolution::Continue);
+        };
+        let offset = |pos: usize| stream.base.saturating_add(pos as u64);
+        let doc_number = |slot: u32| round.doc(slot).map_or(driver.next_doc, |doc| doc.doc);
+        let (slot, start, next_index, problem) = match event {
+            Event::Element {
+                slot, index, start, ..
+            } => {
+                let location = Location {
+                    doc: doc_number(slot),
+                    element: Some(index),
+                    offset: offset(start),
+                    work_id: None,
+                };
+                let problem = match &stop.error {
+                    Some(error) => context.element_problem(location, error),
+                    None => Problem {
+                        doc: location.doc,
+                        element: location.element,
+                        offset: location.offset,
+                        input,
+                        kind: ProblemKind::Damaged,
+                        reason: ProblemKind::Damaged.describe().to_owned(),
+                    },
+                };
+                (Some(slot), start, Some(index.saturating_add(1)), problem)
+            }
+            Event::Junk {
+                slot,
+                index,
+                start,
+                end,
+            } => {
+                let bytes = stream.buf.get(start..end).unwrap_or_default();
+                let preview = String::from_utf8_lossy(bytes.get(..40).unwrap_or(bytes));
+                let problem = Problem {
+                    doc: doc_number(slot),
+                    element: Some(index),
+                    offset: offset(start),
+                    input,
+                    kind: ProblemKind::Junk,
+                    reason: format!("not an element: {preview:?}"),
+                };
+                (Some(slot), start, Some(index.saturating_add(1)), problem)
+            }
+            Event::Damage {
+                slot,
+                pos,
+                kind,
+                reason,
+            } => {
+                let problem = Problem {
+                    doc: slot.map_or(driver.next_doc, doc_number),
+                    element: None,
+                    offset: offset(pos),
+                    input,
+                    kind,
+                    reason: reason.to_owned(),
+                };
+                (slot, pos, None, problem)
+            }
+            _ => return Ok(Resolution::Continue),
+        };
+        self.deliver(&problem)?;
+        // A document where an element was expected is itself the place to go on from.
+        let nested_document = stop
+            .error
+            .as_ref()
+            .is_some_and(|error| error.kind == crate::element::ElementErrorKind::NestedDocument);
+        let search_from = if nested_document {
+            start
+        } else {
+            start.saturating_add(1)
+        };
+        let anchor = find_anchor(
+            &stream.buf,
+            search_from,
+            stream.eof,
+            self.options().max_element_size,
+            &mut self.main.parser,
+        );
+        if let (Anchor::Element(at), Some(Event::Element { start: next, .. })) =
+            (anchor, round.events.get(stop.event.saturating_add(1)))
+            && at == *next
+        {
+            return Ok(Resolution::Continue);
+        }
+        // Split again from the anchor, with the document as it was at the anomaly.
+        let doc = slot
+            .and_then(|slot| round.doc(slot))
+            .cloned()
+            .map(|mut doc| {
+                if let Some(next_index) = next_index {
+                    doc.next_index = next_index;
+                }
+                if doc.work_id_event > stop.event {
+                    // Read from bytes after the anomaly, which are split again.
+                    doc.work_id = None;
+                }
+                doc
+            });
+        if let Some(doc) = &doc {
+            driver.next_doc = doc.doc.saturating_add(1);
+        }
+        driver.doc = doc;
+        let at = self.follow(anchor, stream, driver)?;
+        if anchor == Anchor::None {
+            if let Some(doc) = driver.doc.take() {
+                self.finish_document(input, &doc, false)?;
+            }
+            driver.mode = Mode::TopLevel;
+        }
+        Ok(Resolution::Restart(at))
+    }
+
+    fn summary(self) -> Summary {
+        let counters = &self.counters;
+        let options = &self.engine.options;
+        let mut warnings = Vec::new();
+        if counters.flag_anomalies > 0 {
+            let mode = options.response_flag;
+            warnings.push(format!(
+                "{} elements marked successful carry responseFlag values that --response-flag {mode} reads as failures; if this front-end uses the other convention, try --response-flag {}",
+                counters.flag_anomalies,
+                mode.other()
+            ));
+        }
+        if counters.flag_text_mismatches > 0 {
+            warnings.push(format!(
+                "{} failures: the error text names another result code than responseFlag (the text was used)",
+                counters.flag_text_mismatches
+            ));
+        }
+        if counters.malformed > 0 || counters.structural > 0 {
+            warnings.push(format!(
+                "{} malformed elements and {} structural errors were skipped (see malformed_samples)",
+                counters.malformed, counters.structural
+            ));
+        }
+        if self.other_documents > 0 {
+            warnings.push(format!(
+                "{} documents have neither devDataList nor an interface error envelope",
+                self.other_documents
+            ));
+        }
+        if self.work_ids_cut || self.documents > self.document_list.len() as u64 {
+            warnings.push(format!(
+                "work_ids and documents_detail list at most {} entries",
+                options.max_listed
+            ));
+        }
+        Summary {
+            inputs: self.inputs,
+            bytes: self.bytes,
+            documents: self.documents,
+            elements: counters
+                .elements_ok
+                .saturating_add(counters.elements_failed)
+                .saturating_add(counters.malformed),
+            elements_ok: counters.elements_ok,
+            elements_failed: counters.elements_failed,
+            malformed: counters.malformed,
+            failures: counters.failures,
+            envelopes: counters.envelopes,
+            by_code: counters
+                .by_code()
+                .map(|(code, count)| (code.to_owned(), count))
+                .collect(),
+            by_result_code: counters
+                .by_result_code()
+                .map(|(code, count)| (code.get(), count))
+                .collect(),
+            work_ids: self.work_ids,
+            document_list: self.document_list,
+            flag_text_mismatches: counters.flag_text_mismatches,
+            flag_anomalies: counters.flag_anomalies,
+            structural_errors: counters.structural,
+            response_flag: options.response_flag,
+            malformed_samples: counters.samples.clone(),
+            warnings,
+        }
+    }
+}
+
+/// Splits a round so that its last element's successor is known: whether an element that
+/// fails to parse is local damage is judged by the event after it, so a round never ends
+/// right after an element (unless the input ended). The last element is held back for the
+/// next round instead; a round whose only element ends at the budget is split further.
+fn split_with_successor(
+    driver: &mut Driver,
+    view: View<'_>,
+    budget: usize,
+    hold_limit: usize,
+    round: &mut Round,
+) -> (usize, RoundStop) {
+    let snapshot = driver.clone();
+    let mut budget = budget;
+    loop {
+        let (resume, stop) = driver.split_round(view.buf, view.cursor, budget, round);
+        if view.eof || !matches!(round.events.last(), Some(Event::Element { .. })) {
+            return (resume, stop);
+        }
+        let elements = round
+            .events
+            .iter()
+            .filter(|event| matches!(event, Event::Element { .. }))
+            .count();
+        if stop == RoundStop::Budget && elements < 2 {
+            // Holding back the only element would make no progress: take more.
+            budget = budget.saturating_mul(2);
+            driver.clone_from(&snapshot);
+            continue;
+        }
+        let Some(&Event::Element { index, start, .. }) = round.events.last() else {
+            return (resume, stop);
+        };
+        // Past the hold limit the engine's checks for oversized or damaged elements take
+        // over (they must look at the unfinished element itself).
+        if stop != RoundStop::Budget && view.buf.len().saturating_sub(start) > hold_limit {
+            return (resume, stop);
+        }
+        round.events.pop();
+        if let Some(doc) = driver.doc.as_mut() {
+            doc.next_index = index;
+        }
+        driver.mode = Mode::Array(Expect::Value);
+        return (start, stop);
+    }
+}
+
+/// Prepares the next round while the workers parse this one (see [`Speculation`]): the
+/// same work the engine would do next, so using it changes nothing but the timing.
+fn speculate(
+    view: View<'_>,
+    base: u64,
+    stop: RoundStop,
+    mut driver: Driver,
+    reader: &BlockReader,
+    spare: &mut Vec<u8>,
+    (budget, hold_limit): (usize, usize),
+) -> Speculation {
+    let splittable = matches!(
+        driver.mode,
+        Mode::TopLevel | Mode::Key { .. } | Mode::CommaOrEnd | Mode::Array(_)
+    );
+    if view.eof || !splittable {
+        return Speculation::None;
+    }
+    match stop {
+        RoundStop::Budget => {
+            let mut round = Round {
+                base,
+                ..Round::default()
+            };
+            let split = split_with_successor(&mut driver, view, budget, hold_limit, &mut round);
+            Speculation::Same {
+                driver,
+                round,
+                split,
+            }
+        }
+        RoundStop::NeedMore { .. } => {
+            let tail = view.buf.get(view.cursor..).unwrap_or_default();
+            if tail.len() > hold_limit {
+                // The engine's checks for oversized or damaged elements come first.
+                return Speculation::None;
+            }
+            match reader.next_block() {
+                Some(Ok(block)) => {
+                    spare.clear();
+                    spare.extend_from_slice(tail);
+                    spare.extend_from_slice(&block);
+                    reader.give_back(block);
+                    let buf = core::mem::take(spare);
+                    let base = base.saturating_add(view.cursor as u64);
+                    let mut round = Round {
+                        base,
+                        ..Round::default()
+                    };
+                    let next = View {
+                        buf: &buf,
+                        cursor: 0,
+                        eof: false,
+                    };
+                    let split =
+                        split_with_successor(&mut driver, next, budget, hold_limit, &mut round);
+                    Speculation::Next {
+                        base,
+                        tail: tail.len(),
+                        driver,
+                        round,
+                        split,
+                        buf,
+                    }
+                }
+                other => Speculation::Block(other),
+            }
+        }
+        RoundStop::Damage => Speculation::None,
+    }
+}
+
+/// The first byte at the cursor that is neither whitespace nor a comma.
+fn first_content(stream: &Stream) -> Option<usize> {
+    stream
+        .buf
+        .get(stream.cursor..)?
+        .iter()
+        .position(|&b| !crate::split::is_json_whitespace(b) && b != b',')
+        .map(|index| stream.cursor.saturating_add(index))
+}
+
+/// A read error that means the data ends early (a corrupt or cut gzip stream), as opposed
+/// to the source failing.
+fn is_data_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof
+    )
+}
+
+/// Cuts a round's events into batches of about `batch_size` element bytes.
+fn batches(events: &[Event], batch_size: usize) -> Vec<Range<usize>> {
+    let mut batches = Vec::new();
+    let mut start = 0usize;
+    let mut bytes = 0usize;
+    for (index, event) in events.iter().enumerate() {
+        if let Event::Element {
+            start: from, end, ..
+        } = *event
+        {
+            bytes = bytes.saturating_add(end.saturating_sub(from));
+        }
+        if bytes >= batch_size {
+            let end = index.saturating_add(1);
+            batches.push(start..end);
+            start = end;
+            bytes = 0;
+        }
+    }
+    if start < events.len() {
+        batches.push(start..events.len());
+    }
+    batches
+}

@@ -1,0 +1,177 @@
+//! Harness functions for fuzz targets and tests (not a stable API).
+//!
+//! Each function accepts arbitrary input, must never panic, and returns what a fuzz target or
+//! a test can check.
+
+use crate::split::{self, ArrayEvent, Expect, SplitStop};
+
+/// Splits `data` as the inside of a `devDataList` array with the fast and the reference
+/// splitter, whole and with several budgets. `Ok(number of events of the whole split)`
+/// when both agree, `Err(description)` when they do not.
+///
+/// # Errors
+/// A description of the first disagreement.
+pub fn split(data: &[u8]) -> Result<usize, String> {
+    let mut fast = Vec::new();
+    let mut reference = Vec::new();
+    let mut whole = 0;
+    for budget in [usize::MAX, 1, 64, 1000] {
+        fast.clear();
+        reference.clear();
+        let fast_stop = split::split_array(data, 0, Expect::ValueOrEnd, budget, &mut fast);
+        let reference_stop =
+            split::reference::split_array(data, 0, Expect::ValueOrEnd, budget, &mut reference);
+        if (&fast, fast_stop) != (&reference, reference_stop) {
+            return Err(format!(
+                "budget {budget}: fast {fast:?} {fast_stop:?} != reference {reference:?} {reference_stop:?}"
+            ));
+        }
+        if budget == usize::MAX {
+            whole = fast.len();
+        }
+        if let Some(bad) = fast.iter().find(|event| !in_bounds(event, data.len())) {
+            return Err(format!("event out of bounds: {bad:?}"));
+        }
+        if let SplitStop::NeedMore { resume, .. } | SplitStop::Budget { resume } = fast_stop
+            && resume > data.len()
+        {
+            return Err(format!("resume {resume} past the end"));
+        }
+    }
+    Ok(whole)
+}
+
+fn in_bounds(event: &ArrayEvent, len: usize) -> bool {
+    match *event {
+        ArrayEvent::Element { start, end } | ArrayEvent::Junk { start, end } => {
+            start < end && end <= len
+        }
+        ArrayEvent::Gap { pos, .. } => pos <= len,
+    }
+}
+
+/// The fast splitter alone over `data` (array content): the number of elements found. For
+/// throughput measurements.
+pub fn split_fast_count(data: &[u8]) -> usize {
+    let mut events = Vec::new();
+    let mut from = 0;
+    let mut expect = Expect::Value;
+    let mut total = 0usize;
+    loop {
+        events.clear();
+        let stop = split::split_array(data, from, expect, 1 << 20, &mut events);
+        total = total.saturating_add(events.len());
+        match stop {
+            SplitStop::Budget { resume } => {
+                from = resume;
+                expect = Expect::CommaOrEnd;
+            }
+            _ => return total,
+        }
+    }
+}
+
+/// Parses `data` as one element and extracts its failures under both readings: the number
+/// of failures under the DAR reading, or `None` when it does not parse.
+pub fn parse_element(data: &[u8]) -> Option<usize> {
+    use crate::failure::{Location, ResponseFlagMode, extract_failures};
+    let location = Location {
+        doc: 0,
+        element: Some(0),
+        offset: 0,
+        work_id: None,
+    };
+    let mut parser = crate::element::ElementParser::new();
+    parser.parse_with(data, |element| {
+        let element = element.ok()?;
+        let _ = element.has_nested_element();
+        let mut failures = Vec::new();
+        extract_failures(&element, location, ResponseFlagMode::Status, &mut failures);
+        failures.clear();
+        extract_failures(&element, location, ResponseFlagMode::Dar, &mut failures);
+        Some(failures.len())
+    })
+}
+
+/// Parses `text` as a front-end error text and as an interface message; returns the code
+/// and whether an interface template matched. Checks that every extracted slice lies inside
+/// the text.
+///
+/// # Errors
+/// A description of an extracted value that is not part of the text.
+pub fn parse_text(text: &str) -> Result<(Option<String>, bool), String> {
+    let parsed = crate::text::parse_error_text(text);
+    let inside = |value: &str| {
+        let start = value.as_ptr() as usize;
+        let base = text.as_ptr() as usize;
+        value.is_empty()
+            || (start >= base
+                && start.saturating_add(value.len()) <= base.saturating_add(text.len()))
+    };
+    for (name, value) in parsed.params.iter() {
+        if !inside(value) {
+            return Err(format!("{name} = {value:?} is not a slice of the text"));
+        }
+    }
+    if let Some(detail) = parsed.details().find(|d| !inside(d)) {
+        return Err(format!("detail {detail:?} is not a slice of the text"));
+    }
+    let _ = parsed.result_code();
+    let interface = crate::text::match_interface_message(text);
+    Ok((parsed.code.as_str().map(str::to_owned), interface.is_some()))
+}
+
+/// Runs the whole engine over `data` with tiny blocks and two threads, and again with one
+/// thread and default blocks.
+///
+/// # Errors
+/// A description when the accounting identity fails or the two runs differ.
+pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
+    use crate::engine::{Engine, Entry, Input, Options};
+    let run = |options: Options| -> Result<(Vec<String>, crate::summary::Summary), String> {
+        let engine = Engine::new(options).map_err(|e| e.to_string())?;
+        let mut lines = Vec::new();
+        let summary = engine
+            .run(
+                [Input::bytes("fuzz", data.to_vec())],
+                |entry: &Entry<'_>, out: &mut Vec<String>| {
+                    let failures = entry.failures().len();
+                    out.push(match entry {
+                        Entry::Problem(problem) => format!("P {problem}"),
+                        _ => format!("E {failures}"),
+                    });
+                },
+                &mut |batch: Vec<String>| {
+                    lines.extend(batch);
+                    Ok(())
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        Ok((lines, summary))
+    };
+    let (small_lines, small) = run(Options {
+        threads: 2,
+        block_size: 61,
+        batch_size: 128,
+        max_element_size: 4096,
+        ..Options::default()
+    })?;
+    let (lines, summary) = run(Options {
+        threads: 1,
+        max_element_size: 4096,
+        ..Options::default()
+    })?;
+    let identity = summary
+        .elements_ok
+        .saturating_add(summary.elements_failed)
+        .saturating_add(summary.malformed);
+    if summary.elements != identity {
+        return Err(format!("accounting identity broken: {summary:?}"));
+    }
+    if small_lines != lines || small != summary {
+        return Err(format!(
+            "runs differ:\n{small_lines:?}\n{lines:?}\n{small:?}\n{summary:?}"
+        ));
+    }
+    Ok(summary)
+}

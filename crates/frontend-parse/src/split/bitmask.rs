@@ -1,0 +1,243 @@
+//! The fast splitter: 64-byte chunks turned into bitmasks of `"`, `\`, open and close
+//! brackets by plain loops the compiler vectorises (no intrinsics: the crate forbids
+//! `unsafe`), strings found with a prefix-XOR over the unescaped quotes, then only the few
+//! bracket bits outside strings are walked.
+
+use super::{ArrayEvent, Expect, SplitStop, check_gap};
+
+const CHUNK: usize = 64;
+
+/// The byte classes of one chunk, one bit per byte (bit `i` = byte `i`).
+#[derive(Clone, Copy, Default)]
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    /// `{ } [ ]`, plus a few bytes that never occur outside strings in JSON (`Y _ y DEL`):
+    /// the walk reads the byte anyway to tell opening from closing brackets.
+    bracket: u64,
+}
+
+/// Gathers the low bit of each of 64 bytes (each 0 or 1) into a mask: per 8-byte word, one
+/// multiplication moves the eight bits into the top byte.
+#[inline]
+fn gather(flags: &[u8; CHUNK]) -> u64 {
+    let mut mask = 0u64;
+    for (word_index, word) in flags.chunks_exact(8).enumerate() {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            continue;
+        };
+        let bits = u64::from_le_bytes(word).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        mask |= bits.wrapping_shl(u32::try_from(word_index.wrapping_mul(8)).unwrap_or(0));
+    }
+    mask
+}
+
+/// Classifies a chunk. The comparison loop is branch-free over fixed-size arrays, which the
+/// compiler turns into vector compares; [`gather`] then packs the flags into bits.
+#[inline]
+fn classify(chunk: &[u8; CHUNK]) -> Masks {
+    let mut quote = [0u8; CHUNK];
+    let mut backslash = [0u8; CHUNK];
+    let mut bracket = [0u8; CHUNK];
+    for (((&byte, quote), backslash), bracket) in chunk
+        .iter()
+        .zip(&mut quote)
+        .zip(&mut backslash)
+        .zip(&mut bracket)
+    {
+        *quote = u8::from(byte == b'"');
+        *backslash = u8::from(byte == b'\\');
+        // `{` 0x7B, `}` 0x7D, `[` 0x5B, `]` 0x5D all become 0x7F when OR-ed with 0x26.
+        *bracket = u8::from((byte | 0x26) == 0x7F);
+    }
+    // Backslashes are rare: an OR over the flags (vectorised) spares the gather.
+    let any_backslash = backslash.iter().fold(0u8, |any, &flag| any | flag) != 0;
+    Masks {
+        quote: gather(&quote),
+        backslash: if any_backslash { gather(&backslash) } else { 0 },
+        bracket: gather(&bracket),
+    }
+}
+
+/// The bytes escaped by a backslash (a backslash escapes the next byte, which can then not
+/// escape another). `carry` says the chunk's first byte is escaped, and is updated for the
+/// next chunk. Backslashes are rare in this data, so the loop usually runs zero times.
+#[inline]
+fn escaped_bytes(backslash: u64, carry: &mut bool) -> u64 {
+    if backslash == 0 && !*carry {
+        return 0;
+    }
+    let mut escaped = 0u64;
+    let mut escapers = backslash;
+    if *carry {
+        escaped |= 1;
+        escapers &= !1;
+    }
+    *carry = false;
+    while escapers != 0 {
+        let position = escapers.trailing_zeros();
+        if position == 63 {
+            *carry = true;
+            break;
+        }
+        escaped |= 2u64.wrapping_shl(position);
+        // Bits up to and including the escaped byte are consumed.
+        escapers &= u64::MAX.checked_shl(position.wrapping_add(2)).unwrap_or(0);
+    }
+    escaped
+}
+
+/// Inclusive prefix XOR: bit `i` of the result is the parity of bits `0..=i`.
+#[inline]
+fn prefix_xor(mut bits: u64) -> u64 {
+    bits ^= bits << 1;
+    bits ^= bits << 2;
+    bits ^= bits << 4;
+    bits ^= bits << 8;
+    bits ^= bits << 16;
+    bits ^= bits << 32;
+    bits
+}
+
+/// Splits array-level content of `buf` starting at `from` (outside any string, with
+/// `expect`), appending events, until the array ends, damage stops it, the buffer ends or
+/// at least `budget` bytes of elements were split.
+pub(crate) fn split_array(
+    buf: &[u8],
+    from: usize,
+    mut expect: Expect,
+    budget: usize,
+    events: &mut Vec<ArrayEvent>,
+) -> SplitStop {
+    let mut in_string = 0u64;
+    let mut escape_carry = false;
+    let mut depth = 0usize;
+    let mut element_start = from;
+    let mut gap_start = from;
+    let mut base = from;
+    let budget_end = from.saturating_add(budget);
+    let mut chunk = [b' '; CHUNK];
+    while base < buf.len() {
+        let end = base.saturating_add(CHUNK).min(buf.len());
+        let bytes = buf.get(base..end).unwrap_or_default();
+        let masks = if let Ok(full) = <&[u8; CHUNK]>::try_from(bytes) {
+            classify(full)
+        } else {
+            // The last, partial chunk: pad with spaces (no class).
+            chunk.fill(b' ');
+            if let Some(target) = chunk.get_mut(..bytes.len()) {
+                target.copy_from_slice(bytes);
+            }
+            classify(&chunk)
+        };
+        let escaped = escaped_bytes(masks.backslash, &mut escape_carry);
+        let quotes = masks.quote & !escaped;
+        let inside = prefix_xor(quotes) ^ in_string;
+        // Broadcast the last byte's string state to the next chunk.
+        in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
+        let mut brackets = masks.bracket & !inside & !escaped;
+        while brackets != 0 {
+            let bit = brackets.trailing_zeros();
+            brackets &= brackets.wrapping_sub(1);
+            let pos = base.saturating_add(bit as usize);
+            // `{`/`[` end in 0b1011 and `}`/`]` in 0b1101: bits 1–2 tell them apart (and
+            // rule out `Y _ y DEL`), without a jump table on the hot path.
+            let byte = buf.get(pos).copied().unwrap_or(0);
+            let kind = byte & 0x06;
+            if kind == 0x02 {
+                if depth == 0 {
+                    check_gap(buf, gap_start, pos, expect, true, events);
+                    element_start = pos;
+                    expect = Expect::Value;
+                }
+                depth = depth.saturating_add(1);
+            } else if kind == 0x04 {
+                match depth {
+                    0 => {
+                        check_gap(buf, gap_start, pos, expect, false, events);
+                        return if byte == b']' {
+                            SplitStop::ArrayEnd { pos }
+                        } else {
+                            SplitStop::UnexpectedClose { pos }
+                        };
+                    }
+                    1 => {
+                        depth = 0;
+                        let end = pos.saturating_add(1);
+                        events.push(ArrayEvent::Element {
+                            start: element_start,
+                            end,
+                        });
+                        expect = Expect::CommaOrEnd;
+                        gap_start = end;
+                        if end >= budget_end {
+                            return SplitStop::Budget { resume: end };
+                        }
+                    }
+                    _ => depth = depth.saturating_sub(1),
+                }
+            }
+        }
+        base = end;
+    }
+    if depth > 0 {
+        SplitStop::NeedMore {
+            resume: element_start,
+            expect: Expect::Value,
+            open: true,
+        }
+    } else {
+        SplitStop::NeedMore {
+            resume: gap_start,
+            expect,
+            open: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_of_a_chunk() {
+        let mut chunk = [b'a'; CHUNK];
+        chunk[0] = b'"';
+        chunk[17] = b'\\';
+        chunk[40] = b'[';
+        chunk[41] = b'{';
+        chunk[63] = b'}';
+        chunk[62] = b']';
+        chunk[50] = b'_';
+        let masks = classify(&chunk);
+        assert_eq!(masks.quote, 1);
+        assert_eq!(masks.backslash, 1 << 17);
+        assert_eq!(
+            masks.bracket,
+            (1 << 40) | (1 << 41) | (1 << 50) | (1 << 62) | (1 << 63)
+        );
+        // Exactly these bytes fall in the bracket class.
+        let class: Vec<u8> = (0..=255u8).filter(|b| (b | 0x26) == 0x7F).collect();
+        assert_eq!(class, b"Y[]_y{}\x7f");
+    }
+
+    #[test]
+    fn escapes_including_runs_and_carry() {
+        let mut carry = false;
+        // `\\` at 0-1: byte 1 escaped; `\` at 3 escapes 4.
+        assert_eq!(escaped_bytes(0b1011, &mut carry), 0b1_0010);
+        assert!(!carry);
+        assert_eq!(escaped_bytes(1 << 63, &mut carry), 0);
+        assert!(carry);
+        // Carried: byte 0 escaped, and a backslash there escapes nothing.
+        assert_eq!(escaped_bytes(0b11, &mut carry), 0b101);
+        assert!(!carry);
+    }
+
+    #[test]
+    fn prefix_xor_marks_string_interiors() {
+        assert_eq!(prefix_xor(0b1001), 0b0111);
+        assert_eq!(prefix_xor(0), 0);
+        assert_eq!(prefix_xor(1), u64::MAX);
+    }
+}

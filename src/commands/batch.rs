@@ -1,0 +1,454 @@
+//! `fep batch`: stream devDataList batches, classify every failure inside the workers, write one
+//! record per failure in input order, and finish with a summary (and optionally a task plan).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use classify::{
+    Failure as Key, History, HistoryView, NoHistory, PlanConfig, PlanUnit, Planner, Rng, RuleSet,
+    Source, TaskPlan, Verdict,
+};
+use frontend_parse::element::FieldText;
+use frontend_parse::failure::Failure;
+use frontend_parse::{
+    DocumentInfo, Engine, EngineError, Entry, Input, Options, Progress, ResponseFlagMode, Sink,
+    Summary,
+};
+use serde::Serialize;
+
+use crate::cli::{BatchArgs, BatchFormat, FlagReading};
+use crate::exit::Status;
+use crate::style::{self, Painter};
+use crate::triage;
+
+mod csv;
+mod progress;
+mod report;
+
+/// The decisions in the order the summary lists them.
+const DECISIONS: [&str; 4] = ["retry", "re-archive", "give-up", "success"];
+
+/// Runs `fep batch`.
+pub fn run(args: &BatchArgs, color: style::ColorChoice) -> Status {
+    match Batch::prepare(args) {
+        Ok(batch) => batch.execute(args, color),
+        Err(message) => {
+            eprintln!("fep batch: {message}");
+            Status::Failure
+        }
+    }
+}
+
+/// What stays fixed for a run: the rules, the history, the clock.
+struct Decider {
+    rules: RuleSet,
+    history: Option<History>,
+    now: i64,
+    seed: u64,
+}
+
+impl Decider {
+    fn history(&self) -> &dyn HistoryView {
+        match &self.history {
+            Some(history) => history,
+            None => &NoHistory,
+        }
+    }
+
+    /// Decides one failure. The jitter RNG is seeded from the failure's position, so the
+    /// delays do not depend on which worker decides (output is identical for any --threads).
+    fn decide<'r>(&'r self, failure: &Failure<'_>, index: usize) -> Verdict<'r> {
+        let (source, code) = triage::failure_key(failure.code, failure.template, failure.text);
+        let device = field_str(failure.dev_sn.as_ref());
+        let terminal = field_str(failure.comm_dev_id.as_ref());
+        let op = triage::op_of(failure.cmd_type.as_ref().and_then(FieldText::as_str));
+        let code = if source.numeric_codes() {
+            classify::Code::parse(code)
+        } else {
+            classify::Code::Text(code)
+        };
+        let key = Key::with_code(source, code)
+            .with_result_code(failure.result_code)
+            .with_op(op)
+            .with_device(&device, &terminal);
+        let position = failure.location.doc.rotate_left(40)
+            ^ failure.location.element.unwrap_or(u64::MAX).rotate_left(16)
+            ^ index as u64;
+        let mut rng = Rng::new(self.seed ^ position.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        self.rules
+            .classify(&key, self.history(), self.now, &mut rng)
+    }
+}
+
+/// A `devSn` / `commDevId` as text (numbers are written out).
+fn field_str<'a>(field: Option<&FieldText<'a>>) -> Cow<'a, str> {
+    match field {
+        Some(FieldText::Str(text)) => Cow::Borrowed(text),
+        Some(other) => Cow::Owned(other.to_string()),
+        None => Cow::Borrowed(""),
+    }
+}
+
+/// The decision fields appended to each failure record.
+#[derive(Serialize)]
+struct DecisionFields<'r> {
+    decision: &'static str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'static str>,
+    delay_s: u64,
+    not_before: i64,
+    attempt: u32,
+    max_attempts: u32,
+    rule: classify::RuleRef<'r>,
+    reason: &'r str,
+    reason_en: &'r str,
+}
+
+impl<'r> DecisionFields<'r> {
+    fn of(verdict: &Verdict<'r>) -> Self {
+        Self {
+            decision: verdict.decision.as_str(),
+            kind: verdict.kind.as_str(),
+            scope: verdict.scope.map(classify::Scope::as_str),
+            owner: verdict.owner.map(classify::Owner::as_str),
+            delay_s: verdict.delay_s,
+            not_before: verdict.not_before,
+            attempt: verdict.attempt,
+            max_attempts: verdict.max_attempts,
+            rule: verdict.rule,
+            reason: verdict.reason_zh,
+            reason_en: verdict.reason_en,
+        }
+    }
+}
+
+/// What one batch of elements produces in a worker.
+#[derive(Default)]
+struct BatchOut<'r> {
+    /// Formatted records.
+    bytes: Vec<u8>,
+    /// Failures per decision, in `DECISIONS` order.
+    decisions: [u64; 4],
+    /// Elements seen (for the progress bar).
+    elements: u64,
+    /// Plan units (only with --plan), in order.
+    plan: Vec<PlanRecord<'r>>,
+    /// Meters seen (only with --plan): doc, terminal, device.
+    meters: Vec<(u64, String, String)>,
+}
+
+/// An owned plan unit with its verdict, carried from a worker to the planner.
+struct PlanRecord<'r> {
+    doc: u64,
+    terminal: String,
+    device: String,
+    data_item: Option<String>,
+    source: Source,
+    code: String,
+    result_code: Option<u16>,
+    verdict: Verdict<'r>,
+}
+
+struct Batch {
+    decider: Decider,
+    engine: Engine,
+    inputs: Vec<Input>,
+    format: BatchFormat,
+    plan: bool,
+}
+
+impl Batch {
+    fn prepare(args: &BatchArgs) -> Result<Self, String> {
+        let rules = crate::rules::load(args.decide.rules.as_deref()).map_err(|e| e.to_string())?;
+        let history = args.decide.load_history()?;
+        if !(0.0..=1.0).contains(&args.mass_share) {
+            return Err("--mass-share must be between 0 and 1".into());
+        }
+        let options = Options {
+            threads: args.threads,
+            max_element_size: args.max_element_size,
+            response_flag: match args.response_flag {
+                FlagReading::Dar => ResponseFlagMode::Dar,
+                FlagReading::Status => ResponseFlagMode::Status,
+            },
+            ..Options::default()
+        };
+        let engine = Engine::new(options).map_err(|e| e.to_string())?;
+        let inputs = if args.inputs.is_empty() {
+            vec![Input::stdin()]
+        } else {
+            args.inputs.iter().map(|a| Input::from_arg(a)).collect()
+        };
+        Ok(Self {
+            decider: Decider {
+                rules,
+                history,
+                now: args.decide.now(),
+                seed: args.decide.seed,
+            },
+            engine,
+            inputs,
+            format: args.format,
+            plan: args.plan.is_some(),
+        })
+    }
+
+    fn execute(self, args: &BatchArgs, color: style::ColorChoice) -> Status {
+        let started = Instant::now();
+        let writer: Box<dyn Write> = match &args.output {
+            Some(path) => match File::create(path) {
+                Ok(file) => Box::new(file),
+                Err(e) => {
+                    eprintln!("fep batch: cannot create {}: {e}", path.display());
+                    return Status::Failure;
+                }
+            },
+            None => Box::new(io::stdout().lock()),
+        };
+        let mut writer = BufWriter::with_capacity(1 << 20, writer);
+        if self.format == BatchFormat::Csv
+            && let Err(e) = csv::write_header(&mut writer)
+        {
+            return write_error(&e);
+        }
+        let progress = progress::Bar::new(args.progress, args.quiet, &self.inputs);
+        let mut sink = OrderedSink {
+            writer,
+            decisions: [0; 4],
+            planner: self.plan.then(|| {
+                Planner::new(PlanConfig {
+                    mass_share: args.mass_share,
+                    ..PlanConfig::default()
+                })
+            }),
+            work_ids: BTreeMap::new(),
+            progress,
+        };
+        let format = self.format;
+        let plan = self.plan;
+        let decider = &self.decider;
+        let result = self.engine.run(
+            self.inputs,
+            |entry: &Entry<'_>, out: &mut BatchOut<'_>| work(decider, format, plan, entry, out),
+            &mut sink,
+        );
+        sink.progress.finish();
+        let summary = match result {
+            Ok(summary) => summary,
+            Err(EngineError::Sink(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+                return Status::Clean;
+            }
+            Err(e) => {
+                eprintln!("fep batch: {e}");
+                return Status::Failure;
+            }
+        };
+        if let Err(e) = sink.writer.flush() {
+            return write_error(&e);
+        }
+        let by_decision: BTreeMap<&str, u64> = DECISIONS.into_iter().zip(sink.decisions).collect();
+        let plans = sink.planner.take().map(|planner| {
+            let mut plans = planner.finish();
+            for plan in &mut plans {
+                if let Some(work_id) = plan
+                    .work_id
+                    .strip_prefix("doc:")
+                    .and_then(|doc| doc.parse::<u64>().ok())
+                    .and_then(|doc| sink.work_ids.get(&doc))
+                {
+                    plan.work_id.clone_from(work_id);
+                }
+            }
+            plans
+        });
+        let mut status = if summary.is_clean() {
+            Status::Clean
+        } else {
+            Status::InputProblems
+        };
+        if let Some(path) = &args.summary
+            && let Err(e) = write_json(
+                path,
+                &SummaryOut {
+                    summary: &summary,
+                    by_decision: &by_decision,
+                },
+            )
+        {
+            eprintln!("fep batch: cannot write {}: {e}", path.display());
+            status = Status::Failure;
+        }
+        if let (Some(path), Some(plans)) = (&args.plan, &plans)
+            && let Err(e) = write_json(path, &PlanOut { plans })
+        {
+            eprintln!("fep batch: cannot write {}: {e}", path.display());
+            status = Status::Failure;
+        }
+        if !args.quiet {
+            let painter = Painter::new(style::use_color(color, style::stderr_is_terminal()));
+            let table = report::summary_table(&summary, &by_decision, started.elapsed(), painter);
+            let _ = io::stderr().write_all(table.as_bytes());
+        }
+        status
+    }
+}
+
+fn write_error(e: &io::Error) -> Status {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Status::Clean
+    } else {
+        eprintln!("fep batch: cannot write output: {e}");
+        Status::Failure
+    }
+}
+
+/// The `--summary` JSON: the engine's summary plus the decisions.
+#[derive(Serialize)]
+struct SummaryOut<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    by_decision: &'a BTreeMap<&'static str, u64>,
+}
+
+/// The `--plan` JSON.
+#[derive(Serialize)]
+struct PlanOut<'a> {
+    plans: &'a [TaskPlan],
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> io::Result<()> {
+    let mut file = BufWriter::new(File::create(path)?);
+    serde_json::to_writer_pretty(&mut file, value)?;
+    file.write_all(b"\n")?;
+    file.flush()
+}
+
+/// The per-entry work, in a worker: decide every failure and format its record.
+fn work<'r>(
+    decider: &'r Decider,
+    format: BatchFormat,
+    plan: bool,
+    entry: &Entry<'_>,
+    out: &mut BatchOut<'r>,
+) {
+    if let Entry::Element(element) = entry {
+        out.elements += 1;
+        if plan {
+            // Every meter counts towards its terminal's share (mass failures), failed or not.
+            let device = field_str(element.element.dev_sn.as_ref()).into_owned();
+            let terminal = field_str(element.element.comm_dev_id.as_ref()).into_owned();
+            out.meters.push((element.location.doc, terminal, device));
+        }
+    }
+    for (index, failure) in entry.failures().iter().enumerate() {
+        let verdict = decider.decide(failure, index);
+        if let Some(slot) = DECISIONS
+            .iter()
+            .position(|d| *d == verdict.decision.as_str())
+            && let Some(count) = out.decisions.get_mut(slot)
+        {
+            *count += 1;
+        }
+        match format {
+            BatchFormat::Jsonl => write_jsonl(&mut out.bytes, failure, &verdict),
+            BatchFormat::Csv => csv::write_record(&mut out.bytes, failure, &verdict),
+        }
+        if plan {
+            let (source, code) = triage::failure_key(failure.code, failure.template, failure.text);
+            out.plan.push(PlanRecord {
+                doc: failure.location.doc,
+                terminal: field_str(failure.comm_dev_id.as_ref()).into_owned(),
+                device: field_str(failure.dev_sn.as_ref()).into_owned(),
+                data_item: failure.data_item_id.as_ref().map(ToString::to_string),
+                source,
+                code: code.to_string(),
+                result_code: failure.result_code.map(dlms_result::ResultCode::get),
+                verdict,
+            });
+        }
+    }
+}
+
+/// `{…failure…, …decision…}` on one line: the failure's own serialisation with the decision
+/// fields appended (both serialise as JSON objects, so the closing and opening braces are
+/// joined with a comma).
+fn write_jsonl(out: &mut Vec<u8>, failure: &Failure<'_>, verdict: &Verdict<'_>) {
+    let start = out.len();
+    // Serialising our own types into a Vec cannot fail (no I/O, string keys only); should it
+    // ever, the partial record is dropped rather than left broken in the output.
+    let joined = serde_json::to_writer(&mut *out, failure).and_then(|()| {
+        out.pop(); // the failure object's closing brace
+        let fields = out.len();
+        serde_json::to_writer(&mut *out, &DecisionFields::of(verdict))?;
+        if let Some(brace) = out.get_mut(fields) {
+            *brace = b',';
+        }
+        Ok(())
+    });
+    match joined {
+        Ok(()) => out.push(b'\n'),
+        Err(_) => out.truncate(start),
+    }
+}
+
+/// Receives batch outputs in input order on the main thread.
+struct OrderedSink<W: Write> {
+    writer: W,
+    decisions: [u64; 4],
+    planner: Option<Planner>,
+    work_ids: BTreeMap<u64, String>,
+    progress: progress::Bar,
+}
+
+impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
+    fn output(&mut self, out: BatchOut<'r>) -> io::Result<()> {
+        self.writer.write_all(&out.bytes)?;
+        for (total, add) in self.decisions.iter_mut().zip(out.decisions) {
+            *total += add;
+        }
+        self.progress.elements(out.elements);
+        if let Some(planner) = &mut self.planner {
+            // Plans are keyed by document until the document's workId is known (it usually
+            // follows the array); `execute` renames them at the end.
+            for (doc, terminal, device) in &out.meters {
+                planner.observe(&format!("doc:{doc}"), terminal, device);
+            }
+            for record in &out.plan {
+                let work_id = format!("doc:{}", record.doc);
+                let unit = PlanUnit {
+                    work_id: &work_id,
+                    terminal: &record.terminal,
+                    device: &record.device,
+                    data_item: record.data_item.as_deref(),
+                    source: record.source,
+                    code: if record.source.numeric_codes() {
+                        classify::Code::parse(&record.code)
+                    } else {
+                        classify::Code::Text(&record.code)
+                    },
+                    result_code: record.result_code,
+                };
+                planner.add(&unit, &record.verdict);
+            }
+        }
+        Ok(())
+    }
+
+    fn document(&mut self, document: &DocumentInfo<'_>) -> io::Result<()> {
+        if let Some(work_id) = document.work_id {
+            self.work_ids.insert(document.doc, work_id.to_string());
+        }
+        Ok(())
+    }
+
+    fn progress(&mut self, progress: &Progress<'_>) {
+        self.progress.bytes(progress);
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `fep` binary: every subcommand, its exit statuses and its documented
+//! output shapes.
+
+mod batch;
+mod classify;
+mod explain;
+mod frame;
+mod util;
