@@ -3,6 +3,7 @@
 
 mod batch;
 mod classify;
+mod docs;
 mod explain;
 mod frame;
 mod util;
