@@ -91,12 +91,13 @@ fn rules_dump_round_trips_and_check_reports_positions() {
     let bad = scratch.path("bad.toml");
     std::fs::write(
         &bad,
-        "[[rule]]\nid = \"dar.15\"\nsource = \"dar\"\ncode = 15\nladder = [{ do = \"retry\", kind = \"immediate\", retries = 1 }, { do = \"give-up\", owner = \"security\" }]\nreason_zh = \"x\"\nreason_en = \"x\"\n",
+        "[[rule]]\nid = \"dar.15\"\nsource = \"dar\"\ncode = 15\nladder = [{ do = \"retry\", kind = \"immediate\", preset = \"immediate\", retries = 1 }, { do = \"give-up\", owner = \"security\" }]\nreason_zh = \"x\"\nreason_en = \"x\"\n",
     )
     .unwrap();
     let check = fep(&["rules", "--check", &bad]);
     assert_eq!(check.status, 1);
-    assert!(check.stderr.contains("bad.toml:"), "{}", check.stderr);
+    assert!(check.stderr.contains("bad.toml:2:"), "{}", check.stderr);
+    assert!(check.stderr.contains("security result code 15"), "{}", check.stderr);
 }
 
 #[test]
