@@ -114,5 +114,8 @@ fn documented_json_matches_real_output() {
         checked += 1;
         rest = &rest[block_end..];
     }
-    assert!(checked >= 6, "only {checked} documented examples were checked");
+    assert!(
+        checked >= 6,
+        "only {checked} documented examples were checked"
+    );
 }

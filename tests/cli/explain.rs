@@ -97,7 +97,11 @@ fn rules_dump_round_trips_and_check_reports_positions() {
     let check = fep(&["rules", "--check", &bad]);
     assert_eq!(check.status, 1);
     assert!(check.stderr.contains("bad.toml:2:"), "{}", check.stderr);
-    assert!(check.stderr.contains("security result code 15"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("security result code 15"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]

@@ -57,6 +57,8 @@ mod code;
 mod decision;
 mod engine;
 mod explain;
+#[doc(hidden)]
+pub mod fuzz_support;
 mod history;
 mod plan;
 mod policy;
@@ -86,3 +88,8 @@ pub use rules::{
 };
 pub use source::{Source, UnknownSource};
 pub use verdict::{RuleRef, Verdict};
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -97,19 +97,44 @@ pub(crate) fn decode_nested<'a>(
             },
         )),
         Some(&START) => {
-            let mut failures: [Option<(Protocol, DecodeError)>; 3] = [None; 3];
-            for (protocol, failure) in candidates(frame).into_iter().zip(&mut failures) {
-                let Some(protocol) = protocol else { break };
-                match decode_as(protocol, input, start, limits, nesting) {
+            let order = candidates(frame);
+            // The most plausible protocol decodes nearly every real frame: try it before
+            // setting up the bookkeeping of failed candidates.
+            let mut first_failure = None;
+            if let [Some(first), ..] = order {
+                match decode_as(first, input, start, limits, nesting) {
                     Ok(decoded) => return Ok(decoded),
-                    Err(e) => *failure = Some((protocol, e)),
+                    Err(e) => first_failure = Some((first, e)),
                 }
             }
-            Err(most_telling(&failures, frame, limits)
-                .unwrap_or(DecodeError::new(start, DecodeErrorKind::NoFrame)))
+            other_candidates(order, first_failure, input, start, limits, nesting)
         }
         Some(&found) => Err(DecodeError::new(start, DecodeErrorKind::BadStart { found })),
     }
+}
+
+/// The candidates after the first (which failed with `first_failure`), in order; when all
+/// fail, the most telling error.
+#[cold]
+fn other_candidates<'a>(
+    order: [Option<Protocol>; 3],
+    first_failure: Option<(Protocol, DecodeError)>,
+    input: &'a [u8],
+    start: usize,
+    limits: &Limits,
+    nesting: u8,
+) -> Result<Decoded<'a>, DecodeError> {
+    let mut failures: [Option<(Protocol, DecodeError)>; 3] = [first_failure, None, None];
+    for (protocol, failure) in order.into_iter().zip(&mut failures).skip(1) {
+        let Some(protocol) = protocol else { break };
+        match decode_as(protocol, input, start, limits, nesting) {
+            Ok(decoded) => return Ok(decoded),
+            Err(e) => *failure = Some((protocol, e)),
+        }
+    }
+    let frame = input.get(start..).unwrap_or_default();
+    Err(most_telling(&failures, frame, limits)
+        .unwrap_or(DecodeError::new(start, DecodeErrorKind::NoFrame)))
 }
 
 /// Decodes the frame at `input[start]` as `protocol`.

@@ -42,6 +42,8 @@ mod decode;
 pub mod dlt645;
 pub mod dlt698;
 mod error;
+#[doc(hidden)]
+pub mod fuzz_support;
 pub mod gdw1376;
 mod limits;
 mod parse;
@@ -64,3 +66,8 @@ pub use status::{ConnectResult, ErrorType, LinkResult, ServiceStatus};
 pub use stream::{
     FrameDecoder, FrameReader, Garbage, GarbageReason, MAX_PREAMBLE, StreamFrame, StreamItem,
 };
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -30,10 +30,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         |entry: &Entry<'_>, out: &mut Vec<(String, &'static str)>| {
             for (index, failure) in entry.failures().iter().enumerate() {
                 let (source, code) = match failure.code {
-                    FailureCode::Interface => (
-                        Source::Interface,
-                        failure.template.map_or("", |t| t.id()),
-                    ),
+                    FailureCode::Interface => {
+                        (Source::Interface, failure.template.map_or("", |t| t.id()))
+                    }
                     other => (Source::Frontend, other.as_str()),
                 };
                 let device = failure.dev_sn.and_then(|d| d.as_str()).unwrap_or("");
@@ -49,7 +48,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let mut rng = Rng::new(failure.location.offset ^ index as u64);
                 let verdict = rules.classify(&key, &NoHistory, now, &mut rng);
                 out.push((
-                    format!("{device} {code} -> {} ({})", verdict.decision.as_str(), verdict.rule),
+                    format!(
+                        "{device} {code} -> {} ({})",
+                        verdict.decision.as_str(),
+                        verdict.rule
+                    ),
                     verdict.decision.as_str(),
                 ));
             }

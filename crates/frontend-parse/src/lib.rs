@@ -56,3 +56,8 @@ pub use text::{
     Details, ErrorText, FepCode, InterfaceMatch, InterfaceTemplate, ParamName, Params, TextCode,
     match_interface_message, parse_error_text,
 };
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use crate::checksum::crc16_x25;
+use crate::checksum::{CRC16_X25_INIT, crc16_x25_update};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::result::{Address, Fragment};
@@ -145,20 +145,27 @@ pub(crate) fn scan(input: &[u8], limits: &Limits) -> Result<Layout, DecodeError>
     let Some(&[hcs_low, hcs_high]) = input.get(hcs_at..hcs_at.saturating_add(2)) else {
         return Err(truncated(hcs_at.saturating_add(2)));
     };
-    check_crc(header, [hcs_low, hcs_high], |expected, found| {
+    let header_register = crc16_x25_update(CRC16_X25_INIT, header);
+    check_crc(header_register, [hcs_low, hcs_high], |expected, found| {
         DecodeError::new(hcs_at, DecodeErrorKind::HcsMismatch { expected, found })
     })?;
     if input.len() < total {
         return Err(truncated(total));
     }
     let fcs_at = layout.fcs_at();
-    let covered = input.get(1..fcs_at).unwrap_or_default();
     let Some(&[fcs_low, fcs_high]) = input.get(fcs_at..fcs_at.saturating_add(2)) else {
         return Err(truncated(total));
     };
-    check_crc(covered, [fcs_low, fcs_high], |expected, found| {
-        DecodeError::new(fcs_at, DecodeErrorKind::FcsMismatch { expected, found })
-    })?;
+    // The FCS covers L..user data, which starts with the bytes the HCS covered: go on from
+    // the header's register over HCS and user data instead of reading the header twice.
+    let after_header = input.get(hcs_at..fcs_at).unwrap_or_default();
+    check_crc(
+        crc16_x25_update(header_register, after_header),
+        [fcs_low, fcs_high],
+        |expected, found| {
+            DecodeError::new(fcs_at, DecodeErrorKind::FcsMismatch { expected, found })
+        },
+    )?;
     let end_at = total.saturating_sub(1);
     match input.get(end_at) {
         Some(&END) => Ok(layout),
@@ -167,13 +174,14 @@ pub(crate) fn scan(input: &[u8], limits: &Limits) -> Result<Layout, DecodeError>
     }
 }
 
-/// Compares a CRC-16/X-25 over `covered` with the one the frame carries (low byte first).
+/// Compares the CRC-16/X-25 of a register fed the covered bytes with the one the frame
+/// carries (low byte first).
 fn check_crc(
-    covered: &[u8],
+    register: u16,
     carried: [u8; 2],
     mismatch: impl FnOnce(u16, u16) -> DecodeError,
 ) -> Result<(), DecodeError> {
-    let expected = crc16_x25(covered);
+    let expected = !register;
     let found = u16::from_le_bytes(carried);
     // Fuzzing builds compute the CRC but accept any value, so that random inputs get past
     // the link layer; see the module docs.

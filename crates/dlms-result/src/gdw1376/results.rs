@@ -20,7 +20,9 @@ use crate::code::ResultCode;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::parse::{PResult, fail, offset_in, to_decode_error, u8};
-use crate::result::{AccessResult, DataEncoding, DataRef, DataUnit, Direction, Outcome, Target};
+use crate::result::{
+    AccessResult, DataEncoding, DataRef, DataUnit, Direction, Outcome, Target, push_result,
+};
 
 use super::afn::{Role, service};
 use super::frame::Frame;
@@ -77,7 +79,7 @@ impl<'a> Results<'a> {
             return fail(at, DecodeErrorKind::TooManyItems { max: self.max });
         }
         let offset = self.base_offset.saturating_add(offset_in(self.base, at));
-        self.list.push(AccessResult::new(target, outcome, offset));
+        push_result(&mut self.list, AccessResult::new(target, outcome, offset));
         Ok((at, ()))
     }
 }
@@ -114,7 +116,8 @@ fn confirm<'a>(units: &'a [u8], out: &mut Results<'a>) -> PResult<'a, &'static s
                     let target = Target::DataUnit(DataUnit::new(AFN_CONFIRM, pn, fn_));
                     let data = Outcome::Data(DataRef::new(rest, DataEncoding::Gdw1376));
                     out.push(at, target, data)?;
-                    rest = &[];
+                    // Empty, but still inside the input: later units' data must borrow it.
+                    rest = rest.get(rest.len()..).unwrap_or_default();
                 }
             }
         }

@@ -7,6 +7,42 @@ use serde::{Serialize, Serializer};
 use simd_json::StaticNode;
 use simd_json::value::tape::Node;
 
+/// A field's value as both element readers see it: the simd-json tape and the fast scanner
+/// (`scan.rs`) turn what they read into this, and the tolerant readers below work on it, so
+/// the two paths cannot read a field differently.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Value<'a> {
+    /// A string, escapes resolved.
+    Str(&'a str),
+    /// A negative integer (simd-json's `I64`).
+    Int(i64),
+    /// A non-negative integer (simd-json's `U64`).
+    UInt(u64),
+    /// A number with a fraction or an exponent.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// An object or an array (never read, only skipped).
+    Container,
+}
+
+impl<'a> Value<'a> {
+    /// The value of a tape node.
+    pub(crate) fn from_node(node: &Node<'a>) -> Self {
+        match *node {
+            Node::String(text) => Self::Str(text),
+            Node::Static(StaticNode::I64(value)) => Self::Int(value),
+            Node::Static(StaticNode::U64(value)) => Self::UInt(value),
+            Node::Static(StaticNode::F64(value)) => Self::Float(value),
+            Node::Static(StaticNode::Bool(value)) => Self::Bool(value),
+            Node::Static(StaticNode::Null) => Self::Null,
+            Node::Object { .. } | Node::Array { .. } => Self::Container,
+        }
+    }
+}
+
 /// A scalar field value as the front-end wrote it. Identifier fields (`devSn`, `commDevId`,
 /// `dataItemId`, …) are usually strings but some front-ends write numbers; both are kept
 /// without allocating. Serialises as a JSON string.
@@ -33,15 +69,15 @@ impl<'a> FieldText<'a> {
         }
     }
 
-    /// Reads a tape node; `None` for null, objects and arrays.
-    pub(crate) fn from_node(node: &Node<'a>) -> Option<Self> {
-        match *node {
-            Node::String(text) => Some(Self::Str(text)),
-            Node::Static(StaticNode::I64(value)) => Some(Self::Int(value)),
-            Node::Static(StaticNode::U64(value)) => Some(Self::UInt(value)),
-            Node::Static(StaticNode::F64(value)) => Some(Self::Float(value)),
-            Node::Static(StaticNode::Bool(value)) => Some(Self::Bool(value)),
-            _ => None,
+    /// Reads a scalar; `None` for null, objects and arrays.
+    pub(crate) fn from_value(value: Value<'a>) -> Option<Self> {
+        match value {
+            Value::Str(text) => Some(Self::Str(text)),
+            Value::Int(value) => Some(Self::Int(value)),
+            Value::UInt(value) => Some(Self::UInt(value)),
+            Value::Float(value) => Some(Self::Float(value)),
+            Value::Bool(value) => Some(Self::Bool(value)),
+            Value::Null | Value::Container => None,
         }
     }
 }
@@ -122,12 +158,12 @@ impl Serialize for FieldText<'_> {
 
 /// Reads an integer field written as a number or a numeric string (`frameNum`,
 /// `responseFlag`). Fractions, out-of-range values and other shapes are `None`.
-pub(crate) fn integer(node: &Node<'_>) -> Option<i64> {
-    match *node {
-        Node::Static(StaticNode::I64(value)) => Some(value),
-        Node::Static(StaticNode::U64(value)) => i64::try_from(value).ok(),
-        Node::Static(StaticNode::F64(value)) => float_to_integer(value),
-        Node::String(text) => {
+pub(crate) fn integer(value: Value<'_>) -> Option<i64> {
+    match value {
+        Value::Int(value) => Some(value),
+        Value::UInt(value) => i64::try_from(value).ok(),
+        Value::Float(value) => float_to_integer(value),
+        Value::Str(text) => {
             let text = text.trim();
             text.parse::<i64>()
                 .ok()
@@ -153,10 +189,10 @@ fn float_to_integer(value: f64) -> Option<i64> {
 }
 
 /// Reads `succ`: `"0"`/`"1"`, `0`/`1`, booleans, `"true"`/`"false"` (any case).
-pub(crate) fn boolean(node: &Node<'_>) -> Option<bool> {
-    match *node {
-        Node::Static(StaticNode::Bool(value)) => Some(value),
-        Node::String(text) => {
+pub(crate) fn boolean(value: Value<'_>) -> Option<bool> {
+    match value {
+        Value::Bool(value) => Some(value),
+        Value::Str(text) => {
             let text = text.trim();
             if text == "1" || text.eq_ignore_ascii_case("true") {
                 Some(true)
@@ -166,7 +202,7 @@ pub(crate) fn boolean(node: &Node<'_>) -> Option<bool> {
                 None
             }
         }
-        other => match integer(&other) {
+        other => match integer(other) {
             Some(1) => Some(true),
             Some(0) => Some(false),
             _ => None,
@@ -180,16 +216,21 @@ mod tests {
 
     #[test]
     fn tolerant_readers() {
-        assert_eq!(integer(&Node::String(" 2 ")), Some(2));
-        assert_eq!(integer(&Node::String("2.0")), Some(2));
-        assert_eq!(integer(&Node::String("x")), None);
-        assert_eq!(integer(&Node::Static(StaticNode::F64(2.5))), None);
-        assert_eq!(integer(&Node::Static(StaticNode::U64(u64::MAX))), None);
-        assert_eq!(boolean(&Node::String("1")), Some(true));
-        assert_eq!(boolean(&Node::String("FALSE")), Some(false));
-        assert_eq!(boolean(&Node::Static(StaticNode::I64(0))), Some(false));
-        assert_eq!(boolean(&Node::Static(StaticNode::I64(7))), None);
-        assert_eq!(boolean(&Node::Static(StaticNode::Null)), None);
+        assert_eq!(integer(Value::Str(" 2 ")), Some(2));
+        assert_eq!(integer(Value::Str("2.0")), Some(2));
+        assert_eq!(integer(Value::Str("x")), None);
+        assert_eq!(integer(Value::Float(2.5)), None);
+        assert_eq!(integer(Value::UInt(u64::MAX)), None);
+        assert_eq!(integer(Value::Container), None);
+        assert_eq!(boolean(Value::Str("1")), Some(true));
+        assert_eq!(boolean(Value::Str("FALSE")), Some(false));
+        assert_eq!(boolean(Value::Int(0)), Some(false));
+        assert_eq!(boolean(Value::Int(7)), None);
+        assert_eq!(boolean(Value::Null), None);
+        assert_eq!(
+            Value::from_node(&Node::Static(StaticNode::U64(3))),
+            Value::UInt(3)
+        );
     }
 
     #[test]

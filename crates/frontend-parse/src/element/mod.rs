@@ -1,14 +1,19 @@
-//! One `devDataList` element (seed 000 §2.2), read tolerantly from a simd-json tape.
+//! One `devDataList` element (seed 000 §2.2), read tolerantly.
 //!
 //! Only the fields the failure rules need are read; every other value (`dataItem` values of
-//! any shape, unknown keys) is skipped in O(1) using the tape's subtree sizes.
+//! any shape, unknown keys) is validated and skipped. Two readers produce the same
+//! [`Element`]: a single-pass scanner (`scan.rs`) that borrows the strings from the input and
+//! builds nothing for skipped values, and the simd-json tape, which is authoritative for
+//! whatever the scanner is unsure of (and for every error).
 
 mod field;
 mod parser;
+mod scan;
 
 use simd_json::value::tape::Node;
 
 pub use field::FieldText;
+use field::Value;
 pub use parser::{ElementError, ElementErrorKind, ElementParser};
 
 /// The `errorCode` field.
@@ -46,10 +51,68 @@ pub struct DataItem<'a> {
     pub response_flag: Option<i64>,
 }
 
+impl DataItem<'_> {
+    /// An item object before any of its keys is read.
+    const EMPTY: Self = Self {
+        data_item_id: None,
+        response_flag: None,
+    };
+}
+
 /// Items with fewer keys are not checked for being a swallowed element.
 const NESTED_ELEMENT_MIN_KEYS: usize = 4;
 
-/// A parsed element. Strings borrow the parser's buffer; `dataItem` is read lazily.
+/// The keys of an element that no data item has: an item with one of them (and at least
+/// [`NESTED_ELEMENT_MIN_KEYS`] keys) is an element swallowed by a damaged one.
+fn is_element_key(key: &str) -> bool {
+    matches!(
+        key,
+        "devSn" | "commDevId" | "cmdType" | "devType" | "errorCode" | "succ"
+    )
+}
+
+/// A top-level key of an element, as both readers classify it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ElementKey {
+    DevSn,
+    CommDevId,
+    DevType,
+    CmdType,
+    ErrorCode,
+    Succ,
+    FrameNum,
+    DataItem,
+    /// `devDataList`: a whole document where an element was expected.
+    DevDataList,
+    /// Known element keys whose values are not read (`endTime`, `operator`, …).
+    Skipped,
+    Unknown,
+}
+
+impl ElementKey {
+    fn of(key: &str) -> Self {
+        match key {
+            "devSn" => Self::DevSn,
+            "commDevId" => Self::CommDevId,
+            "devType" => Self::DevType,
+            "cmdType" => Self::CmdType,
+            "errorCode" => Self::ErrorCode,
+            "succ" => Self::Succ,
+            "frameNum" => Self::FrameNum,
+            "dataItem" => Self::DataItem,
+            "devDataList" => Self::DevDataList,
+            "endTime" | "operator" | "rop" | "startTime" => Self::Skipped,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// Whether the key tells an element apart from a nested object.
+    fn is_known(self) -> bool {
+        !matches!(self, Self::DevDataList | Self::Unknown)
+    }
+}
+
+/// A parsed element. Strings borrow the input (or the parser, for unescaped strings).
 #[derive(Clone, Debug)]
 pub struct Element<'a> {
     /// `devSn`, the device serial.
@@ -66,124 +129,139 @@ pub struct Element<'a> {
     pub succ: Option<bool>,
     /// `frameNum`.
     pub frame_num: Option<i64>,
-    items: Items<'a>,
-    known_keys: u16,
+    items: &'a [DataItem<'a>],
+    known_keys: bool,
+    document_key: bool,
+    swallowed_nested: bool,
+}
+
+/// What the top-level keys of an element said, before the items are attached.
+#[derive(Clone, Copy, Debug)]
+struct Fields<'a> {
+    dev_sn: Option<FieldText<'a>>,
+    comm_dev_id: Option<FieldText<'a>>,
+    dev_type: Option<FieldText<'a>>,
+    cmd_type: Option<FieldText<'a>>,
+    error_code: ErrorCodeField<'a>,
+    succ: Option<bool>,
+    frame_num: Option<i64>,
+    known_keys: bool,
     document_key: bool,
 }
 
+impl<'a> Fields<'a> {
+    const EMPTY: Self = Self {
+        dev_sn: None,
+        comm_dev_id: None,
+        dev_type: None,
+        cmd_type: None,
+        error_code: ErrorCodeField::Absent,
+        succ: None,
+        frame_num: None,
+        known_keys: false,
+        document_key: false,
+    };
+
+    /// Records one top-level key and its value (`dataItem` is handled by the readers). A
+    /// repeated key overwrites the earlier one, as JSON readers usually do.
+    fn read(&mut self, key: ElementKey, value: Value<'a>) {
+        match key {
+            ElementKey::DevSn => self.dev_sn = FieldText::from_value(value),
+            ElementKey::CommDevId => self.comm_dev_id = FieldText::from_value(value),
+            ElementKey::DevType => self.dev_type = FieldText::from_value(value),
+            ElementKey::CmdType => self.cmd_type = FieldText::from_value(value),
+            ElementKey::ErrorCode => self.error_code = error_code(value),
+            ElementKey::Succ => self.succ = field::boolean(value),
+            ElementKey::FrameNum => self.frame_num = field::integer(value),
+            ElementKey::DevDataList => self.document_key = true,
+            ElementKey::DataItem | ElementKey::Skipped | ElementKey::Unknown => {}
+        }
+        self.known_keys |= key.is_known();
+    }
+
+    fn with_items(self, items: &'a [DataItem<'a>], nested_element: bool) -> Element<'a> {
+        Element {
+            dev_sn: self.dev_sn,
+            comm_dev_id: self.comm_dev_id,
+            dev_type: self.dev_type,
+            cmd_type: self.cmd_type,
+            error_code: self.error_code,
+            succ: self.succ,
+            frame_num: self.frame_num,
+            items,
+            known_keys: self.known_keys,
+            document_key: self.document_key,
+            swallowed_nested: nested_element,
+        }
+    }
+}
+
+/// One data item being read, key by key (both readers).
+#[derive(Clone, Copy, Debug, Default)]
+struct ItemReader {
+    keys: usize,
+    element_key: bool,
+}
+
+impl ItemReader {
+    /// Counts one key of an item object.
+    fn count(&mut self, key: &str) {
+        self.keys = self.keys.saturating_add(1);
+        self.element_key |= is_element_key(key);
+    }
+
+    /// Records one key of an item object and its value.
+    fn read<'a>(&mut self, item: &mut DataItem<'a>, key: &str, value: Value<'a>) {
+        self.count(key);
+        match key {
+            "dataItemId" => item.data_item_id = FieldText::from_value(value),
+            "responseFlag" => item.response_flag = field::integer(value),
+            _ => {}
+        }
+    }
+
+    /// Whether the item was an element swallowed by a damaged one: a data item has two or
+    /// three keys (`dataItemId`, `responseFlag`, `value`), an element a dozen.
+    fn is_nested_element(self) -> bool {
+        self.element_key && self.keys >= NESTED_ELEMENT_MIN_KEYS
+    }
+}
+
 impl<'a> Element<'a> {
-    /// Reads an element from the nodes of one object (`nodes[0]` is the object).
-    pub(crate) fn from_tape(nodes: &'a [Node<'a>]) -> Option<Self> {
+    /// Reads an element from the nodes of one object (`nodes[0]` is the object); its data
+    /// items go to `items`, which the element then borrows.
+    fn fields_from_tape(
+        nodes: &'a [Node<'a>],
+        items: &mut Vec<DataItem<'a>>,
+    ) -> Option<(Fields<'a>, bool)> {
         let Some(&Node::Object { len, .. }) = nodes.first() else {
             return None;
         };
-        let mut element = Self {
-            dev_sn: None,
-            comm_dev_id: None,
-            dev_type: None,
-            cmd_type: None,
-            error_code: ErrorCodeField::Absent,
-            succ: None,
-            frame_num: None,
-            items: Items::EMPTY,
-            known_keys: 0,
-            document_key: false,
-        };
-        let mut index = 1usize;
-        for _ in 0..len {
-            let Some(Node::String(key)) = nodes.get(index) else {
-                break;
-            };
-            let value_index = index.saturating_add(1);
-            let Some(value) = nodes.get(value_index) else {
-                break;
-            };
-            element.read_field(key, value, nodes.get(value_index..).unwrap_or_default());
-            index = value_index.saturating_add(node_size(value));
+        let mut fields = Fields::EMPTY;
+        let mut nested_element = false;
+        for (key, value, subtree) in object_entries(nodes, len) {
+            let key = ElementKey::of(key);
+            if key == ElementKey::DataItem {
+                // The last `dataItem` counts, like every repeated key.
+                items.clear();
+                nested_element = items_from_tape(subtree, items);
+            }
+            fields.read(key, Value::from_node(value));
         }
-        Some(element)
-    }
-
-    fn read_field(&mut self, key: &str, value: &Node<'a>, subtree: &'a [Node<'a>]) {
-        // One match per key: this runs for every key of every element.
-        let known = match key {
-            "devSn" => {
-                self.dev_sn = FieldText::from_node(value);
-                true
-            }
-            "commDevId" => {
-                self.comm_dev_id = FieldText::from_node(value);
-                true
-            }
-            "devType" => {
-                self.dev_type = FieldText::from_node(value);
-                true
-            }
-            "cmdType" => {
-                self.cmd_type = FieldText::from_node(value);
-                true
-            }
-            "errorCode" => {
-                self.error_code = error_code(value);
-                true
-            }
-            "succ" => {
-                self.succ = field::boolean(value);
-                true
-            }
-            "frameNum" => {
-                self.frame_num = field::integer(value);
-                true
-            }
-            "dataItem" => {
-                self.items = Items::from_value(subtree);
-                true
-            }
-            "devDataList" => {
-                self.document_key = true;
-                false
-            }
-            "endTime" | "operator" | "rop" | "startTime" => true,
-            _ => false,
-        };
-        self.known_keys |= u16::from(known);
+        Some((fields, nested_element))
     }
 
     /// The data items, in order.
     pub fn items(&self) -> Items<'a> {
-        self.items.clone()
+        Items {
+            items: self.items.iter(),
+        }
     }
 
     /// Whether a data item carries element keys (`devSn`, `commDevId`, `cmdType`, …): then
     /// this "element" is really a damaged element that swallowed the elements after it.
     pub fn has_nested_element(&self) -> bool {
-        let mut items = self.items.clone();
-        while items.remaining > 0 {
-            items.remaining = items.remaining.saturating_sub(1);
-            let Some(&node) = items.nodes.first() else {
-                break;
-            };
-            let size = node_size(&node);
-            let (entry, rest) = items
-                .nodes
-                .split_at_checked(size)
-                .unwrap_or((items.nodes, &[]));
-            items.nodes = rest;
-            // A data item has two or three keys (`dataItemId`, `responseFlag`, `value`); an
-            // element has a dozen, so only larger items are looked into.
-            if let Node::Object { len, .. } = node
-                && len >= NESTED_ELEMENT_MIN_KEYS
-                && object_keys(entry, len).any(|key| {
-                    matches!(
-                        key,
-                        "devSn" | "commDevId" | "cmdType" | "devType" | "errorCode" | "succ"
-                    )
-                })
-            {
-                return true;
-            }
-        }
-        false
+        self.swallowed_nested
     }
 
     /// Whether the object has a `devDataList` key: a whole document where an element was
@@ -195,18 +273,75 @@ impl<'a> Element<'a> {
     /// Whether the object has at least one of the known element keys (`devSn`, `cmdType`,
     /// `dataItem`, …): what tells an element apart from a nested object.
     pub fn looks_like_element(&self) -> bool {
-        self.known_keys != 0
+        self.known_keys
     }
 }
 
-fn error_code<'a>(node: &Node<'a>) -> ErrorCodeField<'a> {
-    match *node {
-        Node::String(text) if text.trim().is_empty() => ErrorCodeField::Absent,
-        Node::String(text) => ErrorCodeField::Text(text),
-        Node::Static(simd_json::StaticNode::Null | simd_json::StaticNode::Bool(false)) => {
-            ErrorCodeField::Absent
+/// Reads the items of a `dataItem` value into `items`; `true` when one of them is a
+/// swallowed element. A `dataItem` that is a single object counts as one item; a string
+/// entry is an item with only an id; other entries are skipped.
+fn items_from_tape<'a>(subtree: &'a [Node<'a>], items: &mut Vec<DataItem<'a>>) -> bool {
+    let mut nested_element = false;
+    let entries = match subtree.first() {
+        Some(&Node::Array { count, .. }) => {
+            subtree.get(1..count.saturating_add(1)).unwrap_or_default()
         }
-        other if field::integer(&other) == Some(0) => ErrorCodeField::Absent,
+        Some(&Node::Object { count, .. }) => {
+            subtree.get(..count.saturating_add(1)).unwrap_or_default()
+        }
+        _ => &[],
+    };
+    let mut rest = entries;
+    while let Some(&node) = rest.first() {
+        let (entry, after) = rest
+            .split_at_checked(node_size(&node))
+            .unwrap_or((rest, &[]));
+        rest = after;
+        match node {
+            Node::Object { len, .. } => {
+                let mut item = DataItem::EMPTY;
+                let mut reader = ItemReader::default();
+                for (key, value, _) in object_entries(entry, len) {
+                    reader.read(&mut item, key, Value::from_node(value));
+                }
+                nested_element |= reader.is_nested_element();
+                items.push(item);
+            }
+            Node::String(id) => items.push(DataItem {
+                data_item_id: Some(FieldText::Str(id)),
+                response_flag: None,
+            }),
+            _ => {}
+        }
+    }
+    nested_element
+}
+
+/// The `(key, value, value's subtree)` entries of an object whose nodes are `entry`
+/// (`entry[0]` is the object).
+fn object_entries<'a>(
+    entry: &'a [Node<'a>],
+    len: usize,
+) -> impl Iterator<Item = (&'a str, &'a Node<'a>, &'a [Node<'a>])> + 'a {
+    let mut index = 1usize;
+    (0..len).map_while(move |_| {
+        let Some(Node::String(key)) = entry.get(index) else {
+            return None;
+        };
+        let value_index = index.saturating_add(1);
+        let value = entry.get(value_index)?;
+        let subtree = entry.get(value_index..).unwrap_or_default();
+        index = value_index.saturating_add(node_size(value));
+        Some((*key, value, subtree))
+    })
+}
+
+fn error_code(value: Value<'_>) -> ErrorCodeField<'_> {
+    match value {
+        Value::Str(text) if text.trim().is_empty() => ErrorCodeField::Absent,
+        Value::Str(text) => ErrorCodeField::Text(text),
+        Value::Null | Value::Bool(false) => ErrorCodeField::Absent,
+        other if field::integer(other) == Some(0) => ErrorCodeField::Absent,
         _ => ErrorCodeField::Unreadable,
     }
 }
@@ -219,104 +354,22 @@ fn node_size(node: &Node<'_>) -> usize {
     }
 }
 
-/// The data items of an element: an iterator that reads `dataItemId` and `responseFlag` of
-/// each item on the fly. A `dataItem` that is a single object counts as one item; a string
-/// entry is an item with only an id; other entries are skipped.
+/// The data items of an element, in order.
 #[derive(Clone, Debug)]
 pub struct Items<'a> {
-    /// The nodes of the items (the array's contents, or the single object).
-    nodes: &'a [Node<'a>],
-    /// How many entries are left.
-    remaining: usize,
-}
-
-impl<'a> Items<'a> {
-    const EMPTY: Self = Self {
-        nodes: &[],
-        remaining: 0,
-    };
-
-    fn from_value(subtree: &'a [Node<'a>]) -> Self {
-        match subtree.first() {
-            Some(&Node::Array { len, count }) => Self {
-                nodes: subtree.get(1..count.saturating_add(1)).unwrap_or_default(),
-                remaining: len,
-            },
-            Some(&Node::Object { count, .. }) => Self {
-                nodes: subtree.get(..count.saturating_add(1)).unwrap_or_default(),
-                remaining: 1,
-            },
-            _ => Self::EMPTY,
-        }
-    }
+    items: core::slice::Iter<'a, DataItem<'a>>,
 }
 
 impl<'a> Iterator for Items<'a> {
     type Item = DataItem<'a>;
 
     fn next(&mut self) -> Option<DataItem<'a>> {
-        while self.remaining > 0 {
-            self.remaining = self.remaining.saturating_sub(1);
-            let node = *self.nodes.first()?;
-            let size = node_size(&node);
-            let (entry, rest) = self
-                .nodes
-                .split_at_checked(size)
-                .unwrap_or((self.nodes, &[]));
-            self.nodes = rest;
-            match node {
-                Node::Object { len, .. } => return Some(read_item(entry, len)),
-                Node::String(id) => {
-                    return Some(DataItem {
-                        data_item_id: Some(FieldText::Str(id)),
-                        response_flag: None,
-                    });
-                }
-                _ => {}
-            }
-        }
-        None
+        self.items.next().copied()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.remaining))
+        self.items.size_hint()
     }
 }
 
-/// The keys of an object whose nodes are `entry` (`entry[0]` is the object).
-fn object_keys<'a>(entry: &'a [Node<'a>], len: usize) -> impl Iterator<Item = &'a str> + 'a {
-    let mut index = 1usize;
-    (0..len).map_while(move |_| {
-        let Some(Node::String(key)) = entry.get(index) else {
-            return None;
-        };
-        let value_index = index.saturating_add(1);
-        let value = entry.get(value_index)?;
-        index = value_index.saturating_add(node_size(value));
-        Some(*key)
-    })
-}
-
-fn read_item<'a>(entry: &'a [Node<'a>], len: usize) -> DataItem<'a> {
-    let mut item = DataItem {
-        data_item_id: None,
-        response_flag: None,
-    };
-    let mut index = 1usize;
-    for _ in 0..len {
-        let Some(Node::String(key)) = entry.get(index) else {
-            break;
-        };
-        let value_index = index.saturating_add(1);
-        let Some(value) = entry.get(value_index) else {
-            break;
-        };
-        match *key {
-            "dataItemId" => item.data_item_id = FieldText::from_node(value),
-            "responseFlag" => item.response_flag = field::integer(value),
-            _ => {}
-        }
-        index = value_index.saturating_add(node_size(value));
-    }
-    item
-}
+impl ExactSizeIterator for Items<'_> {}

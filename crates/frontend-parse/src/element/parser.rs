@@ -5,7 +5,8 @@ use core::fmt;
 use simd_json::value::tape::{Node, Tape};
 use simd_json::{Buffers, INPUT_PADDING, fill_tape_padded};
 
-use super::Element;
+use super::scan::{self, ScanBuffers};
+use super::{DataItem, Element};
 
 /// Elements nest a few levels (element → `dataItem` → item → value); anything deeper than
 /// this is rejected instead of walked, which bounds the parser's work stack.
@@ -14,6 +15,9 @@ const MAX_DEPTH: usize = 128;
 /// Buffers grown past this by one huge element are dropped afterwards, so that a single
 /// outlier does not pin its memory for the rest of the run.
 const KEEP_CAPACITY: usize = 1 << 20;
+
+/// Entries (items, reads) kept in the reused vectors after one huge element, likewise.
+const KEEP_ENTRIES: usize = 1 << 14;
 
 /// Why an element could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,12 +70,18 @@ impl fmt::Display for ElementError {
 
 impl std::error::Error for ElementError {}
 
-/// A reusable element parser: simd-json's buffers, the tape and a padded scratch copy of the
-/// element (simd-json unescapes strings in place, so the input is copied, never mutated).
+/// A reusable element parser. Elements are read by a single-pass scanner that borrows the
+/// input; what it is unsure of (and every error) goes to simd-json, with its buffers, the tape
+/// and a padded scratch copy of the element (simd-json unescapes strings in place, so the
+/// input is copied, never mutated).
 pub struct ElementParser {
     buffers: Buffers,
     tape: Vec<Node<'static>>,
     scratch: Vec<u8>,
+    scan: ScanBuffers,
+    items: Vec<DataItem<'static>>,
+    /// Elements read by simd-json because the scanner was unsure (for tests and benches).
+    fallbacks: u64,
 }
 
 impl fmt::Debug for ElementParser {
@@ -79,6 +89,7 @@ impl fmt::Debug for ElementParser {
         f.debug_struct("ElementParser")
             .field("scratch_capacity", &self.scratch.capacity())
             .field("tape_capacity", &self.tape.capacity())
+            .field("fallbacks", &self.fallbacks)
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +107,9 @@ impl ElementParser {
             buffers: Buffers::with_max_depth(4096, MAX_DEPTH),
             tape: Vec::new(),
             scratch: Vec::new(),
+            scan: ScanBuffers::default(),
+            items: Vec::new(),
+            fallbacks: 0,
         }
     }
 
@@ -115,31 +129,101 @@ impl ElementParser {
         bytes: &[u8],
         with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
     ) -> R {
+        let scanned = core::str::from_utf8(bytes)
+            .ok()
+            .filter(|text| scan::scan(text, &mut self.scan).is_ok());
+        let output = if let Some(text) = scanned {
+            self.read_scanned(text, with)
+        } else {
+            self.fallbacks = self.fallbacks.saturating_add(1);
+            self.parse_tape(bytes, with)
+        };
+        if bytes.len() > KEEP_CAPACITY
+            || self.items.capacity() > KEEP_ENTRIES
+            || self.scan.capacity() > KEEP_CAPACITY
+        {
+            let fallbacks = self.fallbacks;
+            *self = Self::new();
+            self.fallbacks = fallbacks;
+        }
+        output
+    }
+
+    /// How many elements so far were read by simd-json because the fast scanner was unsure
+    /// of them (errors included).
+    #[doc(hidden)]
+    pub fn fallbacks(&self) -> u64 {
+        self.fallbacks
+    }
+
+    /// Parses `bytes` with simd-json only (the reference the fast scanner is tested against).
+    #[doc(hidden)]
+    pub fn parse_with_simd_json<R>(
+        &mut self,
+        bytes: &[u8],
+        with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
+    ) -> R {
+        self.parse_tape(bytes, with)
+    }
+
+    /// Hands on the element a successful scan read.
+    fn read_scanned<R>(
+        &mut self,
+        text: &str,
+        with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
+    ) -> R {
+        let mut items = recycle(core::mem::take(&mut self.items));
+        let (fields, nested_element) = scan::resolve(text, &self.scan, &mut items);
+        let output = with(Ok(fields.with_items(&items, nested_element)));
+        self.items = recycle(items);
+        output
+    }
+
+    /// Parses with simd-json and reads the element from the tape.
+    fn parse_tape<R>(
+        &mut self,
+        bytes: &[u8],
+        with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
+    ) -> R {
         self.scratch.clear();
         self.scratch.extend_from_slice(bytes);
         self.scratch
             .resize(bytes.len().saturating_add(INPUT_PADDING), b' ');
+        let mut items = recycle(core::mem::take(&mut self.items));
         let mut tape: Tape<'_> = Tape(core::mem::take(&mut self.tape)).reset();
         let parsed = fill_tape_padded(&mut self.scratch, bytes.len(), &mut self.buffers, &mut tape);
-        let result = match parsed {
-            Ok(()) => Element::from_tape(&tape.0).ok_or_else(|| ElementError {
-                offset: 0,
-                kind: ElementErrorKind::NotAnObject,
-                detail: String::new(),
-            }),
-            Err(error) => Err(ElementError {
+        let output = match parsed {
+            Ok(()) => match Element::fields_from_tape(&tape.0, &mut items) {
+                Some((fields, nested_element)) => {
+                    with(Ok(fields.with_items(&items, nested_element)))
+                }
+                None => with(Err(ElementError {
+                    offset: 0,
+                    kind: ElementErrorKind::NotAnObject,
+                    detail: String::new(),
+                })),
+            },
+            Err(error) => with(Err(ElementError {
                 offset: error.index().min(bytes.len()),
                 kind: ElementErrorKind::InvalidJson,
                 detail: error.to_string(),
-            }),
+            })),
         };
-        let output = with(result);
+        self.items = recycle(items);
         self.tape = tape.reset().0;
-        if bytes.len() > KEEP_CAPACITY {
-            *self = Self::new();
-        }
         output
     }
+}
+
+/// Gives a vector of items back with a new lifetime, keeping its allocation: an empty `Vec`
+/// holds no borrow, and the in-place `collect` reuses the buffer.
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "changes the element type's lifetime, which `filter` cannot"
+)]
+fn recycle<'new>(mut items: Vec<DataItem<'_>>) -> Vec<DataItem<'new>> {
+    items.clear();
+    items.into_iter().filter_map(|_| None).collect()
 }
 
 #[cfg(test)]

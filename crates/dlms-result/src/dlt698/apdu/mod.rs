@@ -23,7 +23,9 @@ mod trans;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::parse::{PResult, fail, offset_in, to_decode_error, u8};
-use crate::result::{AccessResult, DataEncoding, DataRef, Outcome, Section, Target, Via};
+use crate::result::{
+    AccessResult, DataEncoding, DataRef, Outcome, Section, Target, Via, push_result,
+};
 use crate::status::ServiceStatus;
 
 use super::axdr;
@@ -120,13 +122,17 @@ impl<'a> Cx<'a, '_> {
 
     /// Records a result whose descriptor (or code) starts at `at`.
     fn push(&mut self, at: &[u8], target: Target, outcome: Outcome<'a>) {
-        self.results.push(AccessResult {
-            target,
-            outcome,
-            offset: self.offset(at),
-            section: self.section,
-            via: self.via,
-        });
+        let offset = self.offset(at);
+        push_result(
+            &mut self.results,
+            AccessResult {
+                target,
+                outcome,
+                offset,
+                section: self.section,
+                via: self.via,
+            },
+        );
     }
 
     /// Runs `f` with results going to `section`.

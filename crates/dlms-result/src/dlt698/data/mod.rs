@@ -42,20 +42,34 @@ impl Task {
     }
 }
 
-/// The explicit stack of one walk; its length is the nesting depth.
+/// Nesting depth kept on the machine stack before the walk spills into the walker's vector.
+/// Real values nest two or three deep (an array of structures of scalars), so a walk
+/// normally allocates nothing; without this, the first container of every APDU cost a
+/// heap allocation and its free (`benches/frames.rs`, `decode_*` groups).
+const INLINE_DEPTH: usize = 16;
+
+/// The explicit stack of one walk; its length is the nesting depth. The bottom
+/// [`INLINE_DEPTH`] tasks live in an array, deeper ones in the walker's reusable vector.
 struct Walk<'s, 'l> {
-    stack: &'s mut Vec<Task>,
+    inline: [Task; INLINE_DEPTH],
+    inline_len: usize,
+    spill: &'s mut Vec<Task>,
     limits: &'l Limits,
 }
 
 impl Walk<'_, '_> {
+    /// The nesting depth: every task on the stack.
+    fn depth(&self) -> usize {
+        self.inline_len.saturating_add(self.spill.len())
+    }
+
     /// Schedules nested work, failing at `at` when that would nest deeper than the limit.
     fn push<'a>(&mut self, at: &'a [u8], task: Task) -> PResult<'a, ()> {
         if let Task::Values(0) | Task::Selector2s(0) | Task::Regions(0) = task {
             return Ok((at, ()));
         }
         // The root task is depth 0; every nested container adds one.
-        if self.stack.len() > usize::from(self.limits.max_depth) {
+        if self.depth() > usize::from(self.limits.max_depth) {
             return fail(
                 at,
                 DecodeErrorKind::DepthLimit {
@@ -63,23 +77,50 @@ impl Walk<'_, '_> {
                 },
             );
         }
-        self.stack.push(task);
+        match self.inline.get_mut(self.inline_len) {
+            Some(slot) if self.spill.is_empty() => {
+                *slot = task;
+                self.inline_len = self.inline_len.saturating_add(1);
+            }
+            _ => self.spill.push(task),
+        }
         Ok((at, ()))
+    }
+
+    /// The task on top of the stack.
+    fn top(&mut self) -> Option<&mut Task> {
+        if self.spill.is_empty() {
+            let top = self.inline_len.checked_sub(1)?;
+            self.inline.get_mut(top)
+        } else {
+            self.spill.last_mut()
+        }
+    }
+
+    /// Removes the task on top of the stack.
+    fn pop(&mut self) {
+        if self.spill.pop().is_none() {
+            self.inline_len = self.inline_len.saturating_sub(1);
+        }
     }
 }
 
-/// A `Data` walker whose stack is kept between walks, so decoding an APDU allocates it once
-/// (its size is bounded by [`Limits::max_depth`]).
+/// A `Data` walker whose spill vector is kept between walks, so even values nested deeper
+/// than [`INLINE_DEPTH`] allocate at most once per APDU (its size is bounded by
+/// [`Limits::max_depth`]).
 #[derive(Debug, Default)]
 pub(crate) struct DataWalker {
-    stack: Vec<Task>,
+    spill: Vec<Task>,
 }
 
 impl DataWalker {
     /// Walks one `Data` value at the start of `input`; returns the rest and exactly the
     /// value's bytes (tag included).
     pub(crate) fn data<'a>(&mut self, input: &'a [u8], limits: &Limits) -> PResult<'a, &'a [u8]> {
-        self.values(input, 1, limits)
+        match scalar(input) {
+            Some((value, rest)) => Ok((rest, value)),
+            None => self.values(input, 1, limits),
+        }
     }
 
     /// Walks `count` consecutive `Data` values (e.g. the rows of a record response); returns
@@ -90,15 +131,17 @@ impl DataWalker {
         count: u32,
         limits: &Limits,
     ) -> PResult<'a, &'a [u8]> {
-        self.stack.clear();
+        self.spill.clear();
         let mut walk = Walk {
-            stack: &mut self.stack,
+            inline: [Task::Values(0); INLINE_DEPTH],
+            inline_len: 0,
+            spill: &mut self.spill,
             limits,
         };
         let (mut rest, ()) = walk.push(input, Task::Values(count))?;
-        while let Some(top) = walk.stack.last_mut() {
+        while let Some(top) = walk.top() {
             let Some(item) = top.next() else {
-                walk.stack.pop();
+                walk.pop();
                 continue;
             };
             rest = match item {
@@ -119,6 +162,27 @@ impl DataWalker {
             None => fail(input, DecodeErrorKind::Truncated { needed: 1 }),
         }
     }
+}
+
+/// A complete fixed-size or length-prefixed scalar at the start of `input`, split off; `None`
+/// for anything else (containers, selectors, unknown tags, short input), which the full walk
+/// then decodes — errors included, so they are reported exactly as before.
+///
+/// Most results carry one scalar (`long-unsigned`, `double-long-unsigned`, `octet-string` …):
+/// this skips the walk's stack set-up and loop for them, about a third of the walker's cost on
+/// a typical GET-Response-Normal (`benches/frames.rs`, `get_response_normal_30`).
+fn scalar(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&tag, content) = input.split_first()?;
+    let content_len = match data_type(tag)?.shape {
+        Shape::Fixed(n) => n,
+        // A short-form A-XDR length; the long forms take the full walk.
+        Shape::Bytes => match content.first() {
+            Some(&len) if len < 0x80 => usize::from(len).checked_add(1)?,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    input.split_at_checked(content_len.checked_add(1)?)
 }
 
 /// Walks one `Data` value with a fresh walker (see [`DataWalker::data`]).

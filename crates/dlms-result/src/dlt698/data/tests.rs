@@ -241,3 +241,57 @@ fn several_values() {
     assert!(values.is_empty());
     assert_eq!(rest.len(), bytes.len());
 }
+
+/// `structure { <d levels deeper>, long-unsigned }` down to an `unsigned` at depth 0.
+fn nested_pairs(depth: usize) -> Vec<u8> {
+    if depth == 0 {
+        return vec![0x11, 0x05];
+    }
+    let mut bytes = vec![0x02, 0x02];
+    bytes.extend(nested_pairs(depth - 1));
+    bytes.extend([0x12, 0x00, 0x01]);
+    bytes
+}
+
+#[test]
+fn the_inline_stack_spills_and_comes_back() {
+    // Depths around and beyond the inline part of the stack: each level has a sibling after
+    // its deep child, so the walk pops from the spill vector back into the inline array and
+    // goes on. One walker is reused, as within an APDU.
+    let mut walker = DataWalker::default();
+    for depth in (0..48).chain([20, 3, 17, 16, 15, 0]) {
+        let mut bytes = nested_pairs(depth);
+        let len = bytes.len();
+        bytes.push(0xAB);
+        let (rest, value) = walker.data(&bytes, &Limits::default()).unwrap();
+        assert_eq!((value.len(), rest), (len, &[0xAB][..]), "depth {depth}");
+    }
+    // The depth limit counts inline and spilled tasks alike.
+    let limits = Limits::default().with_max_depth(20);
+    assert!(walker.data(&nested_pairs(20), &limits).is_ok());
+    let too_deep = nested_pairs(21);
+    let e = walker.data(&too_deep, &limits).unwrap_err();
+    assert_eq!(
+        to_decode_error(&[], 0, e).kind(),
+        DecodeErrorKind::DepthLimit { max: 20 }
+    );
+}
+
+#[test]
+fn the_scalar_shortcut_agrees_with_the_full_walk() {
+    // Every tag, short and long length forms, every truncation: the shortcut in `data` gives
+    // exactly what the full walk gives (`values(…, 1, …)` never takes the shortcut).
+    let limits = Limits::default();
+    for tag in 0..=u8::MAX {
+        for second in [0x00, 0x01, 0x03, 0x0A, 0x7F, 0x80, 0x81, 0x82, 0xFF] {
+            let mut bytes = vec![tag, second];
+            bytes.extend((0u8..20).map(|i| i.wrapping_mul(37)));
+            for cut in 0..=bytes.len() {
+                let input = &bytes[..cut];
+                let fast = DataWalker::default().data(input, &limits);
+                let full = DataWalker::default().values(input, 1, &limits);
+                assert_eq!(fast, full, "{input:02X?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,728 @@
+//! The fast element reader: one pass over the element's bytes that validates the JSON (RFC
+//! 8259) and reads only the fields the failure rules need. Skipped values (item `value`s,
+//! timestamps, unknown keys) are checked and stepped over without building anything; read
+//! strings are borrowed from the input, and only strings with escapes are unescaped, into a
+//! reused buffer. No tape, no copy of the element.
+//!
+//! Why not simd-json for everything: for this data (about 1.3 KB elements, a hundred short
+//! tokens each, most of them in values nobody reads) simd-json spends most of its time
+//! building the tape, unescaping and converting numbers for values that are dropped, plus a
+//! padded copy of every element (`docs/performance.md`, "Batch").
+//!
+//! The scanner accepts a strict subset of what simd-json accepts, with the same values:
+//! whatever it is not sure of — any error, a control character or a surrogate escape in a
+//! string, an escape in a key, a number with an exponent or 18+ digits, a fraction in a read
+//! field, nesting deeper than [`MAX_NESTING`], bytes around the object — makes it give up
+//! ([`GiveUp`]), and the element is parsed again by simd-json, whose answer (and error text
+//! and offset) is authoritative. So errors are reported exactly as before, and the
+//! differential tests (`tests/element_readers.rs`) hold the two readers to the same
+//! [`Element`](super::Element).
+
+use super::field::Value;
+use super::{DataItem, ElementKey, Fields, ItemReader};
+
+/// Containers nested deeper than this inside one skipped value are left to simd-json (whose
+/// own limit is the parser's `MAX_DEPTH`, far above this plus the element's own levels).
+const MAX_NESTING: u32 = 48;
+
+/// Integers and fractions with this many digits or more are left to simd-json, which reads
+/// them on slower paths that can fail (integer overflow) or round differently.
+const MAX_DIGITS: usize = 18;
+
+/// The scanner is not sure: parse the element with simd-json instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct GiveUp;
+
+type Scan<T> = Result<T, GiveUp>;
+
+/// Where a string read from the element is: borrowed from the input, or unescaped into the
+/// scratch buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Text {
+    Input { start: usize, end: usize },
+    Unescaped { start: usize, end: usize },
+}
+
+/// A scalar read from the element, before strings are resolved to `&str` (which can only
+/// happen once the unescape buffer stops growing).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scalar {
+    Str(Text),
+    Int(i64),
+    UInt(u64),
+    Bool(bool),
+    Null,
+    Container,
+}
+
+/// One data item as scanned.
+#[derive(Clone, Copy, Debug)]
+enum RawItem {
+    /// An object entry and how many of [`ScanBuffers::item_reads`] are its.
+    Object { reads: usize },
+    /// A string entry (an item with only an id).
+    Id(Text),
+}
+
+/// A read of an item key that matters (`dataItemId`, `responseFlag`), in order.
+#[derive(Clone, Copy, Debug)]
+struct ItemRead {
+    id: bool,
+    value: Scalar,
+}
+
+/// Buffers the scanner reuses from element to element.
+#[derive(Debug, Default)]
+pub(super) struct ScanBuffers {
+    /// Unescaped strings of read fields.
+    unescaped: String,
+    /// Top-level reads, in key order.
+    reads: Vec<(ElementKey, Scalar)>,
+    /// Items of the last `dataItem`.
+    items: Vec<RawItem>,
+    item_reads: Vec<ItemRead>,
+    /// Whether an item of the last `dataItem` looked like a swallowed element.
+    nested_element: bool,
+}
+
+impl ScanBuffers {
+    /// Capacity held, for the parser's shrink-after-outlier rule.
+    pub(super) fn capacity(&self) -> usize {
+        self.unescaped
+            .capacity()
+            .saturating_add(self.reads.capacity())
+            .saturating_add(self.items.capacity())
+            .saturating_add(self.item_reads.capacity())
+    }
+}
+
+/// Scans `text` (the element, already checked to be UTF-8) into `buffers`; on success,
+/// [`resolve`] turns them into the element's fields and items.
+pub(super) fn scan(text: &str, buffers: &mut ScanBuffers) -> Scan<()> {
+    buffers.unescaped.clear();
+    buffers.reads.clear();
+    buffers.items.clear();
+    buffers.item_reads.clear();
+    buffers.nested_element = false;
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+        buffers,
+    };
+    scanner.element()
+}
+
+/// The element's fields and items from a successful [`scan`]. Strings borrow `text` and the
+/// buffers.
+pub(super) fn resolve<'a>(
+    text: &'a str,
+    buffers: &'a ScanBuffers,
+    items: &mut Vec<DataItem<'a>>,
+) -> (Fields<'a>, bool) {
+    let string = |place: Text| -> &'a str {
+        match place {
+            Text::Input { start, end } => text.get(start..end),
+            Text::Unescaped { start, end } => buffers.unescaped.get(start..end),
+        }
+        .unwrap_or_default()
+    };
+    let value = |scalar: Scalar| -> Value<'a> {
+        match scalar {
+            Scalar::Str(place) => Value::Str(string(place)),
+            Scalar::Int(value) => Value::Int(value),
+            Scalar::UInt(value) => Value::UInt(value),
+            Scalar::Bool(value) => Value::Bool(value),
+            Scalar::Null => Value::Null,
+            Scalar::Container => Value::Container,
+        }
+    };
+    let mut fields = Fields::EMPTY;
+    for &(key, scalar) in &buffers.reads {
+        fields.read(key, value(scalar));
+    }
+    let mut reads = buffers.item_reads.iter();
+    for raw in &buffers.items {
+        match *raw {
+            RawItem::Object { reads: count } => {
+                let mut item = DataItem::EMPTY;
+                let mut reader = ItemReader::default();
+                for read in reads.by_ref().take(count) {
+                    let key = if read.id {
+                        "dataItemId"
+                    } else {
+                        "responseFlag"
+                    };
+                    reader.read(&mut item, key, value(read.value));
+                }
+                items.push(item);
+            }
+            RawItem::Id(place) => items.push(DataItem {
+                data_item_id: Some(super::FieldText::Str(string(place))),
+                response_flag: None,
+            }),
+        }
+    }
+    (fields, buffers.nested_element)
+}
+
+/// JSON whitespace (RFC 8259 §2).
+const fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Bit 7 of each byte of the result is set where `word` has a byte equal to `byte`; exact
+/// for the lowest such byte, which is all the callers use.
+const fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let spread = (byte as u64).wrapping_mul(0x0101_0101_0101_0101);
+    let x = word ^ spread;
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080
+}
+
+/// Bit 7 of each byte of the result is set where `word` has a byte below 0x20 (exact for the
+/// lowest such byte).
+const fn bytes_below_space(word: u64) -> u64 {
+    word.wrapping_sub(0x2020_2020_2020_2020) & !word & 0x8080_8080_8080_8080
+}
+
+/// The escape at `pos` (`\n`, `\u00e9`, …): its length in bytes and the character
+/// it stands for. Surrogate escapes are left to simd-json (pairs are rare here, lone ones
+/// are errors).
+fn escape(bytes: &[u8], pos: usize) -> Scan<(usize, char)> {
+    let escape = bytes.get(pos.wrapping_add(1)).ok_or(GiveUp)?;
+    let simple = match escape {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hex = bytes
+                .get(pos.wrapping_add(2)..pos.wrapping_add(6))
+                .ok_or(GiveUp)?;
+            let code = hex.iter().try_fold(0u32, |code, &digit| {
+                let value = char::from(digit).to_digit(16).ok_or(GiveUp)?;
+                Ok((code << 4) | value)
+            })?;
+            // `char::from_u32` refuses exactly the surrogates.
+            return char::from_u32(code).map(|c| (6, c)).ok_or(GiveUp);
+        }
+        _ => return Err(GiveUp),
+    };
+    Ok((2, simple))
+}
+
+struct Scanner<'t, 'b> {
+    bytes: &'t [u8],
+    pos: usize,
+    buffers: &'b mut ScanBuffers,
+}
+
+impl<'t> Scanner<'t, '_> {
+    fn peek(&self) -> Scan<u8> {
+        self.bytes.get(self.pos).copied().ok_or(GiveUp)
+    }
+
+    fn advance(&mut self, by: usize) {
+        self.pos = self.pos.wrapping_add(by);
+    }
+
+    /// The next byte that is not whitespace (not consumed). Elements are usually compact,
+    /// so the first test almost always succeeds.
+    fn skip_whitespace(&mut self) -> Scan<u8> {
+        loop {
+            let byte = self.peek()?;
+            if !is_whitespace(byte) {
+                return Ok(byte);
+            }
+            self.advance(1);
+        }
+    }
+
+    /// Consumes `byte` (after whitespace) or gives up.
+    fn expect(&mut self, byte: u8) -> Scan<()> {
+        if self.skip_whitespace()? == byte {
+            self.advance(1);
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// The whole element: one object covering all the bytes.
+    fn element(&mut self) -> Scan<()> {
+        if self.peek()? != b'{' {
+            return Err(GiveUp);
+        }
+        self.advance(1);
+        if self.skip_whitespace()? == b'}' {
+            self.advance(1);
+        } else {
+            loop {
+                let key = ElementKey::of(self.key()?);
+                match key {
+                    ElementKey::DataItem => {
+                        self.data_items()?;
+                        self.buffers.reads.push((key, Scalar::Container));
+                    }
+                    ElementKey::Skipped | ElementKey::Unknown => {
+                        self.skip_value()?;
+                        if key == ElementKey::Skipped {
+                            self.buffers.reads.push((key, Scalar::Null));
+                        }
+                    }
+                    _ => {
+                        let value = self.scalar()?;
+                        self.buffers.reads.push((key, value));
+                    }
+                }
+                match self.skip_whitespace()? {
+                    b',' => self.advance(1),
+                    b'}' => {
+                        self.advance(1);
+                        break;
+                    }
+                    _ => return Err(GiveUp),
+                }
+            }
+        }
+        // simd-json decides about anything after the object.
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// A key and its colon; returns the key (keys with escapes are left to simd-json).
+    fn key(&mut self) -> Scan<&'t str> {
+        if self.skip_whitespace()? != b'"' {
+            return Err(GiveUp);
+        }
+        let start = self.pos.wrapping_add(1);
+        let (end, escaped) = self.string()?;
+        if escaped {
+            return Err(GiveUp);
+        }
+        self.expect(b':')?;
+        self.skip_whitespace()?;
+        let bytes: &'t [u8] = self.bytes;
+        let key = bytes.get(start..end).ok_or(GiveUp)?;
+        core::str::from_utf8(key).map_err(|_| GiveUp)
+    }
+
+    /// Steps over the string that opens at the cursor. Returns the end of its contents (the
+    /// closing quote's position) and whether it has escapes; the cursor ends after the
+    /// closing quote.
+    fn string(&mut self) -> Scan<(usize, bool)> {
+        self.advance(1);
+        let mut escaped = false;
+        loop {
+            self.skip_to_special_byte();
+            match self.peek()? {
+                b'"' => {
+                    let end = self.pos;
+                    self.advance(1);
+                    return Ok((end, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    let (length, _) = escape(self.bytes, self.pos)?;
+                    self.advance(length);
+                }
+                // A control character (RFC 8259 §7): simd-json reports it.
+                _ => return Err(GiveUp),
+            }
+        }
+    }
+
+    /// Moves the cursor to the next `"`, `\` or control character (or the end), eight bytes
+    /// at a time: strings here are short, but their Chinese texts are not.
+    fn skip_to_special_byte(&mut self) {
+        while let Some(word) = self
+            .bytes
+            .get(self.pos..self.pos.wrapping_add(8))
+            .and_then(|word| <[u8; 8]>::try_from(word).ok())
+        {
+            let word = u64::from_le_bytes(word);
+            let special =
+                bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below_space(word);
+            if special != 0 {
+                self.advance((special.trailing_zeros() / 8) as usize);
+                return;
+            }
+            self.advance(8);
+        }
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                return;
+            }
+            self.advance(1);
+        }
+    }
+
+    /// A string of a read field: borrowed when it has no escapes, else unescaped into the
+    /// buffer.
+    fn read_string(&mut self) -> Scan<Text> {
+        let start = self.pos.wrapping_add(1);
+        let (end, escaped) = self.string()?;
+        if !escaped {
+            return Ok(Text::Input { start, end });
+        }
+        let out_start = self.buffers.unescaped.len();
+        let mut at = start;
+        while at < end {
+            let byte = *self.bytes.get(at).ok_or(GiveUp)?;
+            if byte == b'\\' {
+                let (length, character) = escape(self.bytes, at)?;
+                self.buffers.unescaped.push(character);
+                at = at.wrapping_add(length);
+            } else {
+                // Copy the run up to the next escape in one go (it is valid UTF-8: it lies
+                // between ASCII bytes of a checked string).
+                let run_end = self
+                    .bytes
+                    .get(at..end)
+                    .and_then(|rest| memchr::memchr(b'\\', rest))
+                    .map_or(end, |offset| at.wrapping_add(offset));
+                let run = self.bytes.get(at..run_end).ok_or(GiveUp)?;
+                self.buffers
+                    .unescaped
+                    .push_str(core::str::from_utf8(run).map_err(|_| GiveUp)?);
+                at = run_end;
+            }
+        }
+        Ok(Text::Unescaped {
+            start: out_start,
+            end: self.buffers.unescaped.len(),
+        })
+    }
+
+    /// The value of a read field.
+    fn scalar(&mut self) -> Scan<Scalar> {
+        match self.peek()? {
+            b'"' => self.read_string().map(Scalar::Str),
+            b'{' | b'[' => {
+                self.skip_value()?;
+                Ok(Scalar::Container)
+            }
+            b't' => self.literal(b"true").map(|()| Scalar::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Scalar::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Scalar::Null),
+            _ => self.number(true),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Scan<()> {
+        let end = self.pos.wrapping_add(word.len());
+        if self.bytes.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// A number (RFC 8259 §6). Integers are read as simd-json reads them (`U64` unless
+    /// negative); fractions are only validated, and give up where `read`.
+    fn number(&mut self, read: bool) -> Scan<Scalar> {
+        let negative = self.peek()? == b'-';
+        if negative {
+            self.advance(1);
+        }
+        let mut value = 0u64;
+        let mut digits = 0usize;
+        match self.peek()? {
+            b'0' => {
+                self.advance(1);
+                digits = 1;
+            }
+            b'1'..=b'9' => {
+                while let Some(&byte @ b'0'..=b'9') = self.bytes.get(self.pos) {
+                    value = value
+                        .wrapping_mul(10)
+                        .wrapping_add(u64::from(byte.wrapping_sub(b'0')));
+                    digits = digits.wrapping_add(1);
+                    self.advance(1);
+                }
+            }
+            _ => return Err(GiveUp),
+        }
+        let mut fraction = false;
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.advance(1);
+            let first = self.pos;
+            while let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
+                self.advance(1);
+            }
+            if self.pos == first {
+                return Err(GiveUp);
+            }
+            digits = digits.wrapping_add(self.pos.wrapping_sub(first));
+            fraction = true;
+        }
+        if matches!(self.bytes.get(self.pos), Some(b'e' | b'E'))
+            || digits >= MAX_DIGITS
+            || (fraction && read)
+        {
+            return Err(GiveUp);
+        }
+        if fraction {
+            return Ok(Scalar::Container);
+        }
+        // Below 10^18 both fit: `-(value)` is exact.
+        Ok(if negative {
+            Scalar::Int(0i64.wrapping_sub_unsigned(value))
+        } else {
+            Scalar::UInt(value)
+        })
+    }
+
+    /// `dataItem`'s value: an array of items, a single item object, or anything else (no
+    /// items). Items are read as [`super::items_from_tape`] reads them.
+    fn data_items(&mut self) -> Scan<()> {
+        // The last `dataItem` counts, like every repeated key.
+        self.buffers.items.clear();
+        self.buffers.item_reads.clear();
+        self.buffers.nested_element = false;
+        match self.peek()? {
+            b'{' => self.item_object(),
+            b'[' => {
+                self.advance(1);
+                if self.skip_whitespace()? == b']' {
+                    self.advance(1);
+                    return Ok(());
+                }
+                loop {
+                    match self.peek()? {
+                        b'{' => self.item_object()?,
+                        b'"' => {
+                            let id = self.read_string()?;
+                            self.buffers.items.push(RawItem::Id(id));
+                        }
+                        _ => self.skip_value()?,
+                    }
+                    match self.skip_whitespace()? {
+                        b',' => {
+                            self.advance(1);
+                            self.skip_whitespace()?;
+                        }
+                        b']' => {
+                            self.advance(1);
+                            return Ok(());
+                        }
+                        _ => return Err(GiveUp),
+                    }
+                }
+            }
+            _ => self.skip_value(),
+        }
+    }
+
+    /// One item object at the cursor.
+    fn item_object(&mut self) -> Scan<()> {
+        self.advance(1);
+        let mut reads = 0usize;
+        let mut shape = ItemReader::default();
+        if self.skip_whitespace()? == b'}' {
+            self.advance(1);
+        } else {
+            loop {
+                let key = self.key()?;
+                // Every key counts towards the swallowed-element check; only two are read.
+                shape.count(key);
+                let id = match key {
+                    "dataItemId" => Some(true),
+                    "responseFlag" => Some(false),
+                    _ => None,
+                };
+                match id {
+                    Some(id) => {
+                        let value = self.scalar()?;
+                        self.buffers.item_reads.push(ItemRead { id, value });
+                        reads = reads.wrapping_add(1);
+                    }
+                    None => self.skip_value()?,
+                }
+                match self.skip_whitespace()? {
+                    b',' => self.advance(1),
+                    b'}' => {
+                        self.advance(1);
+                        break;
+                    }
+                    _ => return Err(GiveUp),
+                }
+            }
+        }
+        self.buffers.nested_element |= shape.is_nested_element();
+        self.buffers.items.push(RawItem::Object { reads });
+        Ok(())
+    }
+
+    /// Validates and steps over the value at the cursor, of any shape. Nesting is tracked in
+    /// a bit stack (1 = object), so nothing is allocated and the depth is bounded.
+    fn skip_value(&mut self) -> Scan<()> {
+        let mut stack = 0u64;
+        let mut depth = 0u32;
+        loop {
+            // A value starts here.
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                }
+                open @ (b'{' | b'[') => {
+                    if depth >= MAX_NESTING {
+                        return Err(GiveUp);
+                    }
+                    self.advance(1);
+                    let is_object = open == b'{';
+                    let close = if is_object { b'}' } else { b']' };
+                    if self.skip_whitespace()? == close {
+                        self.advance(1);
+                    } else {
+                        stack = (stack << 1) | u64::from(is_object);
+                        depth = depth.wrapping_add(1);
+                        if is_object {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => {
+                    self.number(false)?;
+                }
+            }
+            // After a value: close containers until a comma leads to the next value.
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let in_object = stack & 1 == 1;
+                match self.skip_whitespace()? {
+                    b',' => {
+                        self.advance(1);
+                        if in_object {
+                            self.key()?;
+                        } else {
+                            self.skip_whitespace()?;
+                        }
+                        break;
+                    }
+                    b'}' if in_object => {}
+                    b']' if !in_object => {}
+                    _ => return Err(GiveUp),
+                }
+                self.advance(1);
+                stack >>= 1;
+                depth = depth.wrapping_sub(1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scans(json: &str) -> bool {
+        scan(json, &mut ScanBuffers::default()).is_ok()
+    }
+
+    #[test]
+    fn special_byte_masks_find_the_first_one() {
+        for position in 0..8 {
+            for byte in [b'"', b'\\', 0x00, 0x1f] {
+                let mut word = *b"abcdefgh";
+                word[position] = byte;
+                // A later special byte must not move the answer.
+                if position < 7 {
+                    word[7] = b'"';
+                }
+                let word = u64::from_le_bytes(word);
+                let mask =
+                    bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below_space(word);
+                assert_eq!(
+                    usize::try_from(mask.trailing_zeros() / 8).unwrap(),
+                    position,
+                    "{byte:#x}"
+                );
+            }
+        }
+        // UTF-8 bytes (all ≥ 0x80) and plain text are never special.
+        let word = u64::from_le_bytes(*"温度ab".as_bytes().first_chunk().unwrap());
+        assert_eq!(bytes_below_space(word) | bytes_equal(word, b'"'), 0);
+    }
+
+    #[test]
+    fn accepts_valid_elements() {
+        for json in [
+            "{}",
+            r#"{ "devSn" : "1" , "dataItem" : [ ] }"#,
+            r#"{"a":[1,-2,0.5,-0.25,0,true,false,null,{},[],{"b":[{"c":"\u00e9\n"}]}]}"#,
+            r#"{"dataItem":{"dataItemId":"a","responseFlag":2}}"#,
+            r#"{"dataItem":["a",7,{"x":null}],"succ":"1"}"#,
+            "{\"t\":\"\u{6e29}\u{5ea6} 25\u{b0}C\"}",
+        ] {
+            assert!(scans(json), "{json}");
+        }
+    }
+
+    #[test]
+    fn gives_up_on_errors_and_doubts() {
+        for json in [
+            "",
+            " {}",
+            "{} ",
+            "[]",
+            "{",
+            r#"{"a":}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":-}"#,
+            r#"{"a":1e5}"#,
+            r#"{"a":123456789012345678}"#,
+            r#"{"frameNum":1.5}"#,
+            r#"{"a":"\x"}"#,
+            r#"{"a":"\ud83d\ude00"}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"de\u0076Sn":"1"}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":nul}"#,
+            r#"{"a" "b"}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a":{"b":1]}"#,
+        ] {
+            assert!(!scans(json), "{json}");
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(60), "]".repeat(60));
+        assert!(!scans(&deep));
+        let shallow = format!("{{\"a\":{}{}}}", "[".repeat(40), "]".repeat(40));
+        assert!(scans(&shallow));
+    }
+
+    #[test]
+    fn numbers_read_as_simd_json_reads_them() {
+        let mut buffers = ScanBuffers::default();
+        scan(r#"{"frameNum":-0,"succ":17,"devSn":0}"#, &mut buffers).unwrap();
+        let values: Vec<Scalar> = buffers.reads.iter().map(|&(_, value)| value).collect();
+        assert_eq!(values, [Scalar::Int(0), Scalar::UInt(17), Scalar::UInt(0)]);
+    }
+
+    #[test]
+    fn escaped_read_strings_are_unescaped() {
+        let json = r#"{"devSn":"a\"b\\c\u00e9\/d","commDevId":"plain"}"#;
+        let mut buffers = ScanBuffers::default();
+        scan(json, &mut buffers).unwrap();
+        let mut items = Vec::new();
+        let (fields, _) = resolve(json, &buffers, &mut items);
+        assert_eq!(fields.dev_sn.unwrap(), "a\"b\\c\u{e9}/d");
+        assert_eq!(fields.comm_dev_id.unwrap(), "plain");
+    }
+}
