@@ -49,6 +49,9 @@ mod limits;
 mod parse;
 mod probe;
 mod result;
+#[cfg(feature = "serde")]
+mod serialize;
+mod shared_bytes;
 mod status;
 mod stream;
 #[cfg(any(test, feature = "test-util"))]
@@ -62,6 +65,7 @@ pub use result::{
     AccessResult, Address, AddressKind, DataEncoding, DataId, DataRef, DataUnit, Direction,
     Fragment, FragmentPosition, Oad, Omd, Outcome, Protocol, Section, Target, Via,
 };
+pub use shared_bytes::SharedBytes;
 pub use status::{ConnectResult, ErrorType, LinkResult, ServiceStatus};
 pub use stream::{
     FrameDecoder, FrameReader, Garbage, GarbageReason, MAX_PREAMBLE, StreamFrame, StreamItem,

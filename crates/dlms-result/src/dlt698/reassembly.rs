@@ -5,11 +5,12 @@
 //! a confirm fragment, which carries no data. This is the link layer's segmentation, distinct
 //! from the application's GET-Response-Next blocks.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::result::{Fragment, FragmentPosition};
+use crate::shared_bytes::SharedBytes;
 
 use super::fragment;
 use super::frame::Frame;
@@ -29,7 +30,7 @@ pub enum Progress {
         seq: u16,
     },
     /// The APDU is complete: the last fragment arrived, or the frame was not fragmented.
-    Complete(Bytes),
+    Complete(SharedBytes),
 }
 
 /// Collects the fragments of one APDU in order and yields the complete APDU, which can then
@@ -109,9 +110,9 @@ impl Reassembler {
             Some(fragment) => self
                 .push_fragment(fragment, &frame.apdu())
                 .map_err(|e| e.shifted(at)),
-            None if self.is_idle() => {
-                Ok(Progress::Complete(Bytes::from(frame.apdu().into_owned())))
-            }
+            None if self.is_idle() => Ok(Progress::Complete(SharedBytes::from(
+                frame.apdu().into_owned(),
+            ))),
             None => {
                 self.reset();
                 Err(DecodeError::new(at, DecodeErrorKind::FragmentOrder))
@@ -176,7 +177,9 @@ impl Reassembler {
         self.buffer.extend_from_slice(data);
         if position == FragmentPosition::Last {
             self.next_seq = None;
-            return Ok(Progress::Complete(self.buffer.split().freeze()));
+            return Ok(Progress::Complete(SharedBytes::from_bytes(
+                self.buffer.split().freeze(),
+            )));
         }
         self.next_seq = Some(fragment::next_seq(seq));
         Ok(Progress::Pending { seq })
@@ -209,7 +212,7 @@ mod tests {
         assert_eq!(r.buffered(), 4);
         assert_eq!(
             r.push_fragment(f(1, FragmentPosition::Last), b"e"),
-            Ok(Progress::Complete(Bytes::from_static(b"abcde")))
+            Ok(Progress::Complete(SharedBytes::from(&b"abcde"[..])))
         );
         assert!(r.is_idle());
         assert_eq!(r.buffered(), 0);
@@ -264,7 +267,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             r.push_fragment(f(21, FragmentPosition::Last), b"!"),
-            Ok(Progress::Complete(Bytes::from_static(b"new!")))
+            Ok(Progress::Complete(SharedBytes::from(&b"new!"[..])))
         );
     }
 }

@@ -1,11 +1,10 @@
 //! What the stream decoder yields: frames and reports of skipped bytes.
 
-use bytes::Bytes;
-
 use crate::decode::{Decoded, decode_with};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::result::Protocol;
+use crate::shared_bytes::SharedBytes;
 
 /// One item of a byte stream, in stream order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +29,7 @@ pub struct StreamFrame {
     pub preamble_len: usize,
     /// The wake-up bytes and the frame, from the first `FE` (or the start byte) through the
     /// end byte.
-    pub bytes: Bytes,
+    pub bytes: SharedBytes,
 }
 
 impl StreamFrame {

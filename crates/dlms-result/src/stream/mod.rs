@@ -14,6 +14,7 @@ use crate::error::DecodeErrorKind;
 use crate::limits::Limits;
 use crate::probe::Probe;
 use crate::result::Protocol;
+use crate::shared_bytes::SharedBytes;
 
 /// The most `FE` wake-up bytes kept as a frame's preamble; more are garbage. DL/T 645-2007
 /// and DL/T 698.45 send up to four.
@@ -190,7 +191,7 @@ impl FrameDecoder {
                     let total = wake_up.saturating_add(len);
                     let offset = self.base;
                     self.base = self.base.saturating_add(as_u64(total));
-                    let bytes = self.buf.split_to(total).freeze();
+                    let bytes = SharedBytes::from_bytes(self.buf.split_to(total).freeze());
                     return Some(StreamItem::Frame(StreamFrame {
                         protocol,
                         offset,
