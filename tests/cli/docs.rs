@@ -119,3 +119,126 @@ fn documented_json_matches_real_output() {
         "only {checked} documented examples were checked"
     );
 }
+
+/// The README's tour: one `$ fep …` command and the lines it printed.
+struct TourStep {
+    command: String,
+    shown: Vec<String>,
+}
+
+fn readme_tour() -> Vec<TourStep> {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let tour = readme
+        .split_once("## A 30-second tour")
+        .expect("README has the tour")
+        .1;
+    let block = tour.split("```").nth(1).expect("the tour's code block");
+    let mut steps: Vec<TourStep> = Vec::new();
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            steps.push(TourStep {
+                command: command.to_string(),
+                shown: Vec::new(),
+            });
+        } else if let Some(step) = steps.last_mut()
+            && !line.is_empty()
+        {
+            step.shown.push(line.to_string());
+        }
+    }
+    steps
+}
+
+/// Whether a documented line stands for an actual one: equal, or, where the documentation
+/// abbreviates with `…`, every piece between the ellipses appears in order.
+fn line_matches(shown: &str, actual: &str) -> bool {
+    if !shown.contains('…') {
+        return shown == actual;
+    }
+    let mut rest = actual;
+    for piece in shown.split('…').map(str::trim).filter(|p| !p.is_empty()) {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Every documented line matches an actual line, in order (`…` alone skips lines).
+fn lines_match(shown: &[String], actual: &str) -> Result<(), String> {
+    let mut actual_lines = actual.lines();
+    for line in shown.iter().filter(|l| l.trim() != "…") {
+        if !actual_lines.any(|a| line_matches(line, a)) {
+            return Err(format!("not in the output: {line}\noutput:\n{actual}"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn readme_tour_is_real_output() {
+    let scratch = Scratch::new("tour");
+    let steps = readme_tour();
+    assert!(steps.len() >= 4, "the tour has {} commands", steps.len());
+    let mut last_stdout = String::new();
+    for step in &steps {
+        if let Some(file) = step.command.strip_prefix("head -1 ") {
+            // The documented record is wrapped and abbreviated: each `"key":value` shown must
+            // be in the first line the previous command wrote to `file`.
+            assert!(file.ends_with(".jsonl"), "{}", step.command);
+            let first = last_stdout.lines().next().expect("a record");
+            let shown = step.shown.join("");
+            for field in shown
+                .trim_start_matches('{')
+                .trim_end_matches('}')
+                .split(['…', ','])
+                .map(str::trim)
+                .filter(|f| f.contains(':'))
+            {
+                assert!(
+                    first.contains(field),
+                    "README's record shows {field} but fep wrote {first}"
+                );
+            }
+            continue;
+        }
+        let command = step
+            .command
+            .strip_prefix("fep ")
+            .unwrap_or_else(|| panic!("tour step is not a fep command: {}", step.command));
+        // Output redirection becomes a captured stdout; named output files go to scratch.
+        let (command, _redirect) = command.split_once(" > ").unwrap_or((command, ""));
+        let args: Vec<String> = command
+            .split_whitespace()
+            .map(|a| {
+                if a.ends_with(".json") && !a.starts_with("fixtures/") {
+                    scratch.path(a)
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = fep(&args);
+        assert_eq!(run.status, 0, "{}: {}", step.command, run.stderr);
+        let printed = if step.command.contains(" > ") {
+            &run.stderr
+        } else {
+            &run.stdout
+        };
+        if let Err(e) = lines_match(&step.shown, printed) {
+            panic!("README tour `{}` drifted:\n{e}", step.command);
+        }
+        last_stdout = run.stdout;
+    }
+}
+
+#[test]
+fn abbreviated_lines_match_only_what_they_show() {
+    assert!(line_matches("a … c", "a b c"));
+    assert!(!line_matches("a … c", "a b"));
+    assert!(!line_matches("a b", "a b c"));
+    assert!(lines_match(&["x".into(), "…".into(), "z".into()], "x\ny\nz").is_ok());
+    assert!(lines_match(&["z".into(), "x".into()], "x\ny\nz").is_err());
+}

@@ -1,4 +1,4 @@
-//! Issue 4 "Must hold": the decision classes the defaults may refine (kinds, delays) but never
+//! "Must hold": the decision classes the defaults may refine (kinds, delays) but never
 //! change. Written out independently of the rule table and of the decision-matrix fixture.
 
 use classify::{Decision, Failure, NoHistory, Op, Rng, RuleSet, Source};

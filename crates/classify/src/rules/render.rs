@@ -184,7 +184,9 @@ fn intro(out: &mut String, rules: &RuleSet) {
          Every failure that `frontend-parse` or `dlms-result` reports gets exactly one rule of this table, keyed by\n\
          **(source, code)** — never by a bare number, because the same number means different things on different\n\
          platforms. `fep explain` shows the rule for one code, `fep rules --dump` prints the effective table (with\n\
-         any `--rules FILE` overrides) as TOML, and `fep batch` adds a verdict to every failure.\n",
+         any `--rules FILE` overrides) as TOML, and `fep batch` adds a verdict to every failure. A *why* that\n\
+         says **Must hold** names a decision class the built-in table guarantees (checked by\n\
+         `crates/classify/tests/must_hold.rs`); site overrides may still change it.\n",
     );
     out.push_str("\n## Vocabulary\n");
     vocabulary(out, "Decision", Decision::ALL, Decision::describe);
