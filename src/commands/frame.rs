@@ -3,7 +3,8 @@
 
 use std::io::{self, BufRead, Write};
 
-use dlms_result::{AccessResult, DecodeError, Decoded, Outcome, Section};
+use dlms_result::dlt698::{self, Progress, Reassembler};
+use dlms_result::{AccessResult, DecodeError, Decoded, Limits, Outcome, Protocol, Section};
 use serde::Serialize;
 
 use crate::cli::FrameArgs;
@@ -21,6 +22,8 @@ pub fn run(args: &FrameArgs, painter: Painter) -> Status {
         painter,
         status: Status::Clean,
         count: 0,
+        reassembler: Reassembler::new(&Limits::default()),
+        fragments_from: None,
     };
     let result = if let Some(path) = &args.input {
         match input::open_text(path) {
@@ -71,6 +74,20 @@ struct Printer {
     painter: Painter,
     status: Status,
     count: usize,
+    /// DL/T 698.45 link-layer fragments (分帧) in consecutive inputs are put back together:
+    /// the APDU's results only exist once the last fragment has arrived.
+    reassembler: Reassembler,
+    /// The input that carried the first fragment of the APDU being collected.
+    fragments_from: Option<usize>,
+}
+
+/// An APDU put together from fragments, decoded.
+struct Reassembled {
+    /// The input of the first fragment.
+    from: usize,
+    /// The APDU's length in bytes.
+    len: usize,
+    decoded: Result<(&'static str, Vec<JsonResult>), DecodeError>,
 }
 
 impl Printer {
@@ -99,18 +116,108 @@ impl Printer {
         if decoded.is_err() {
             self.status = self.status.and(Status::InputProblems);
         }
+        let reassembly = match &decoded {
+            Ok(d) => self.reassemble(input, &bytes, d),
+            Err(_) => None,
+        };
         if self.json {
-            let record = match &decoded {
+            let mut record = match &decoded {
                 Ok(d) => JsonFrame::ok(input, d),
                 Err(e) => JsonFrame::error(input, e),
             };
+            record.reassembled = reassembly.as_ref().map(JsonReassembled::from);
             serde_json::to_writer(&mut *out, &record)?;
             writeln!(out)
         } else {
             match &decoded {
-                Ok(d) => self.text_ok(input, d, out),
-                Err(e) => writeln!(out, "#{input} {} {e}", self.painter.red("error:")),
+                Ok(d) => self.text_ok(input, d, out)?,
+                Err(e) => writeln!(out, "#{input} {} {e}", self.painter.red("error:"))?,
             }
+            match &reassembly {
+                Some(r) => self.text_reassembled(r, out),
+                None => Ok(()),
+            }
+        }
+    }
+
+    /// Feeds a DL/T 698.45 fragment frame to the reassembler; returns the decoded APDU when
+    /// this fragment completed it, or the reassembly error (a sequence gap, a middle fragment
+    /// without a first) — which is an input problem.
+    fn reassemble(&mut self, input: usize, bytes: &[u8], d: &Decoded<'_>) -> Option<Reassembled> {
+        let fragment = d.fragment?;
+        if d.protocol != Protocol::Dlt698 {
+            return None;
+        }
+        let frame_bytes = bytes.get(d.preamble_len..)?;
+        let (frame, _) = dlt698::Frame::parse(frame_bytes).ok()?;
+        if fragment.position == dlms_result::FragmentPosition::First {
+            self.fragments_from = Some(input);
+        }
+        let from = self.fragments_from.unwrap_or(input);
+        match self.reassembler.push(&frame) {
+            Ok(Progress::Complete(apdu)) => {
+                self.fragments_from = None;
+                let decoded = dlt698::decode_apdu(&apdu, &Limits::default()).map(|a| {
+                    let results = a.results.iter().map(JsonResult::from_result).collect();
+                    (a.service, results)
+                });
+                if decoded.is_err() {
+                    self.status = self.status.and(Status::InputProblems);
+                }
+                Some(Reassembled {
+                    from,
+                    len: apdu.len(),
+                    decoded,
+                })
+            }
+            Ok(_) => None,
+            Err(e) => {
+                self.fragments_from = None;
+                self.status = self.status.and(Status::InputProblems);
+                Some(Reassembled {
+                    from,
+                    len: 0,
+                    decoded: Err(e),
+                })
+            }
+        }
+    }
+
+    fn text_reassembled(&self, r: &Reassembled, out: &mut impl Write) -> io::Result<()> {
+        let p = self.painter;
+        match &r.decoded {
+            Ok((service, results)) => {
+                writeln!(
+                    out,
+                    "   {} {} ({} bytes from inputs #{}–#{})",
+                    p.dim("reassembled"),
+                    p.bold(service),
+                    r.len,
+                    r.from,
+                    self.count
+                )?;
+                if results.is_empty() {
+                    writeln!(out, "   {}", p.dim("(no results)"))?;
+                }
+                for result in results {
+                    let target = result.target.as_deref().unwrap_or("*");
+                    let outcome = match (result.code, result.name) {
+                        (Some(0), name) => p.green(&format!("0 {}", name.unwrap_or(""))),
+                        (Some(code), name) => {
+                            p.red(&format!("{code} {}", name.unwrap_or("(unnamed)")))
+                        }
+                        (None, _) => p.green("data"),
+                    };
+                    writeln!(out, "   {target:<10} {outcome}")?;
+                }
+                Ok(())
+            }
+            Err(e) => writeln!(
+                out,
+                "   {} {e} (fragments from input #{})",
+                p.red("reassembly error:"),
+                r.from
+            ),
         }
     }
 
@@ -219,6 +326,50 @@ struct JsonFrame {
     results: Option<Vec<JsonResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<JsonError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reassembled: Option<JsonReassembled>,
+}
+
+/// The APDU completed by this input's fragment (or why reassembly failed).
+#[derive(Debug, Serialize)]
+struct JsonReassembled {
+    from_input: usize,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    apdu: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    len: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    results: Option<Vec<JsonResult>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<JsonError>,
+}
+
+impl From<&Reassembled> for JsonReassembled {
+    fn from(r: &Reassembled) -> Self {
+        match &r.decoded {
+            Ok((service, results)) => Self {
+                from_input: r.from,
+                ok: true,
+                apdu: Some(service),
+                len: Some(r.len),
+                results: Some(results.clone()),
+                error: None,
+            },
+            Err(e) => Self {
+                from_input: r.from,
+                ok: false,
+                apdu: None,
+                len: None,
+                results: None,
+                error: Some(JsonError {
+                    kind: e.kind().name(),
+                    offset: Some(e.offset()),
+                    message: e.kind().to_string(),
+                }),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -235,7 +386,7 @@ struct JsonStatus {
     name: Option<&'static str>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 struct JsonResult {
     target: Option<String>,
     code: Option<u16>,
@@ -272,6 +423,7 @@ impl JsonFrame {
             status: d.status.map(json_status),
             results: Some(d.results.iter().map(JsonResult::from_result).collect()),
             error: None,
+            reassembled: None,
         }
     }
 

@@ -87,3 +87,66 @@ fn input_file_and_missing_file() {
     assert!(run.stderr.contains("no/such/file.log"), "{}", run.stderr);
     let _ = fixture("frames");
 }
+
+/// The three fragment fixtures of one GET-Response-NormalList, as plain hex lines.
+fn fragment_lines() -> Vec<String> {
+    ["1-first", "2-middle", "3-last"]
+        .iter()
+        .map(|part| {
+            let path = fixture(&format!(
+                "frames/dlt698/synthetic-link-fragment-reassembly-{part}.hex"
+            ));
+            let text = std::fs::read_to_string(&path).expect("fragment fixture");
+            text.lines()
+                .map(|line| line.split('#').next().unwrap_or(""))
+                .collect::<String>()
+                .split_whitespace()
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn fragments_in_consecutive_inputs_are_reassembled() {
+    let lines = fragment_lines();
+    let run = fep_with_stdin(&["frame", "--json"], &(lines.join("\n") + "\n"));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let records = run.json_lines();
+    assert_eq!(records.len(), 3);
+    assert!(records[0].get("reassembled").is_none());
+    assert!(records[1].get("reassembled").is_none());
+    let whole = &records[2]["reassembled"];
+    assert_eq!(whole["from_input"], 1);
+    assert_eq!(whole["apdu"], "GET-Response-NormalList");
+    let codes: Vec<&serde_json::Value> = whole["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| &r["code"])
+        .collect();
+    assert_eq!(codes, [&serde_json::Value::Null, &4.into(), &33.into()]);
+
+    let text = fep_with_stdin(&["frame"], &(lines.join("\n") + "\n"));
+    assert!(
+        text.stdout
+            .contains("reassembled GET-Response-NormalList (26 bytes from inputs #1–#3)"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_fragment_sequence_gap_is_an_input_problem() {
+    let lines = fragment_lines();
+    // First, then last: the middle fragment is missing.
+    let stdin = format!("{}\n{}\n", lines[0], lines[2]);
+    let run = fep_with_stdin(&["frame", "--json"], &stdin);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    let records = run.json_lines();
+    assert_eq!(records[1]["ok"], true, "the frame itself decodes");
+    assert_eq!(records[1]["reassembled"]["ok"], false);
+    assert_eq!(
+        records[1]["reassembled"]["error"]["kind"],
+        "fragment_sequence"
+    );
+}
