@@ -26,6 +26,7 @@ use crate::style::{self, Painter};
 use crate::triage;
 
 mod csv;
+mod jsonl;
 mod progress;
 mod report;
 
@@ -36,6 +37,22 @@ const DECISIONS: [&str; 4] = ["retry", "re-archive", "give-up", "success"];
 pub fn run(args: &BatchArgs, color: style::ColorChoice) -> Status {
     match Batch::prepare(args) {
         Ok(batch) => batch.execute(args, color),
+        Err(message) => {
+            eprintln!("fep batch: {message}");
+            Status::Failure
+        }
+    }
+}
+
+/// Runs `fep batch` on in-memory inputs (`args.inputs` is ignored), writing the records to
+/// `out`: the whole command path without files, for the `batch` bench.
+#[doc(hidden)]
+pub fn run_in_memory(args: &BatchArgs, inputs: Vec<Input>, out: impl Write) -> Status {
+    match Batch::prepare(args) {
+        Ok(mut batch) => {
+            batch.inputs = inputs;
+            batch.write_to(args, style::ColorChoice::Never, out)
+        }
         Err(message) => {
             eprintln!("fep batch: {message}");
             Status::Failure
@@ -90,42 +107,6 @@ fn field_str<'a>(field: Option<&FieldText<'a>>) -> Cow<'a, str> {
         Some(FieldText::Str(text)) => Cow::Borrowed(text),
         Some(other) => Cow::Owned(other.to_string()),
         None => Cow::Borrowed(""),
-    }
-}
-
-/// The decision fields appended to each failure record.
-#[derive(Serialize)]
-struct DecisionFields<'r> {
-    decision: &'static str,
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owner: Option<&'static str>,
-    delay_s: u64,
-    not_before: i64,
-    attempt: u32,
-    max_attempts: u32,
-    rule: classify::RuleRef<'r>,
-    reason: &'r str,
-    reason_en: &'r str,
-}
-
-impl<'r> DecisionFields<'r> {
-    fn of(verdict: &Verdict<'r>) -> Self {
-        Self {
-            decision: verdict.decision.as_str(),
-            kind: verdict.kind.as_str(),
-            scope: verdict.scope.map(classify::Scope::as_str),
-            owner: verdict.owner.map(classify::Owner::as_str),
-            delay_s: verdict.delay_s,
-            not_before: verdict.not_before,
-            attempt: verdict.attempt,
-            max_attempts: verdict.max_attempts,
-            rule: verdict.rule,
-            reason: verdict.reason_zh,
-            reason_en: verdict.reason_en,
-        }
     }
 }
 
@@ -201,7 +182,6 @@ impl Batch {
     }
 
     fn execute(self, args: &BatchArgs, color: style::ColorChoice) -> Status {
-        let started = Instant::now();
         let writer: Box<dyn Write> = match &args.output {
             Some(path) => match File::create(path) {
                 Ok(file) => Box::new(file),
@@ -212,6 +192,12 @@ impl Batch {
             },
             None => Box::new(io::stdout().lock()),
         };
+        self.write_to(args, color, writer)
+    }
+
+    /// Streams the inputs, writing the records to `writer`, then the summary and plan files.
+    fn write_to(self, args: &BatchArgs, color: style::ColorChoice, writer: impl Write) -> Status {
+        let started = Instant::now();
         let mut writer = BufWriter::with_capacity(1 << 20, writer);
         if self.format == BatchFormat::Csv
             && let Err(e) = csv::write_header(&mut writer)
@@ -357,7 +343,7 @@ fn work<'r>(
             *count += 1;
         }
         match format {
-            BatchFormat::Jsonl => write_jsonl(&mut out.bytes, failure, &verdict),
+            BatchFormat::Jsonl => jsonl::write_record(&mut out.bytes, failure, &verdict),
             BatchFormat::Csv => csv::write_record(&mut out.bytes, failure, &verdict),
         }
         if plan {
@@ -373,28 +359,6 @@ fn work<'r>(
                 verdict,
             });
         }
-    }
-}
-
-/// `{…failure…, …decision…}` on one line: the failure's own serialisation with the decision
-/// fields appended (both serialise as JSON objects, so the closing and opening braces are
-/// joined with a comma).
-fn write_jsonl(out: &mut Vec<u8>, failure: &Failure<'_>, verdict: &Verdict<'_>) {
-    let start = out.len();
-    // Serialising our own types into a Vec cannot fail (no I/O, string keys only); should it
-    // ever, the partial record is dropped rather than left broken in the output.
-    let joined = serde_json::to_writer(&mut *out, failure).and_then(|()| {
-        out.pop(); // the failure object's closing brace
-        let fields = out.len();
-        serde_json::to_writer(&mut *out, &DecisionFields::of(verdict))?;
-        if let Some(brace) = out.get_mut(fields) {
-            *brace = b',';
-        }
-        Ok(())
-    });
-    match joined {
-        Ok(()) => out.push(b'\n'),
-        Err(_) => out.truncate(start),
     }
 }
 

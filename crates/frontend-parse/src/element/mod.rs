@@ -6,6 +6,8 @@
 //! builds nothing for skipped values, and the simd-json tape, which is authoritative for
 //! whatever the scanner is unsure of (and for every error).
 
+#[cfg(all(test, feature = "gen"))]
+mod differential;
 mod field;
 mod parser;
 mod scan;
@@ -64,10 +66,10 @@ const NESTED_ELEMENT_MIN_KEYS: usize = 4;
 
 /// The keys of an element that no data item has: an item with one of them (and at least
 /// [`NESTED_ELEMENT_MIN_KEYS`] keys) is an element swallowed by a damaged one.
-fn is_element_key(key: &str) -> bool {
+fn is_element_key(key: &[u8]) -> bool {
     matches!(
         key,
-        "devSn" | "commDevId" | "cmdType" | "devType" | "errorCode" | "succ"
+        b"devSn" | b"commDevId" | b"cmdType" | b"devType" | b"errorCode" | b"succ"
     )
 }
 
@@ -90,18 +92,20 @@ enum ElementKey {
 }
 
 impl ElementKey {
-    fn of(key: &str) -> Self {
+    /// Classifies a key by its bytes (the scanner reads keys as bytes, unvalidated: every
+    /// key it compares equal is ASCII).
+    fn of(key: &[u8]) -> Self {
         match key {
-            "devSn" => Self::DevSn,
-            "commDevId" => Self::CommDevId,
-            "devType" => Self::DevType,
-            "cmdType" => Self::CmdType,
-            "errorCode" => Self::ErrorCode,
-            "succ" => Self::Succ,
-            "frameNum" => Self::FrameNum,
-            "dataItem" => Self::DataItem,
-            "devDataList" => Self::DevDataList,
-            "endTime" | "operator" | "rop" | "startTime" => Self::Skipped,
+            b"devSn" => Self::DevSn,
+            b"commDevId" => Self::CommDevId,
+            b"devType" => Self::DevType,
+            b"cmdType" => Self::CmdType,
+            b"errorCode" => Self::ErrorCode,
+            b"succ" => Self::Succ,
+            b"frameNum" => Self::FrameNum,
+            b"dataItem" => Self::DataItem,
+            b"devDataList" => Self::DevDataList,
+            b"endTime" | b"operator" | b"rop" | b"startTime" => Self::Skipped,
             _ => Self::Unknown,
         }
     }
@@ -205,17 +209,23 @@ struct ItemReader {
 
 impl ItemReader {
     /// Counts one key of an item object.
-    fn count(&mut self, key: &str) {
+    fn count(&mut self, key: &[u8]) {
         self.keys = self.keys.saturating_add(1);
         self.element_key |= is_element_key(key);
     }
 
+    /// Counts a key that only items have (`dataItemId`, `responseFlag`, `value`): the
+    /// scanner knows it without comparing it again.
+    fn count_item_key(&mut self) {
+        self.keys = self.keys.saturating_add(1);
+    }
+
     /// Records one key of an item object and its value.
-    fn read<'a>(&mut self, item: &mut DataItem<'a>, key: &str, value: Value<'a>) {
+    fn read<'a>(&mut self, item: &mut DataItem<'a>, key: &[u8], value: Value<'a>) {
         self.count(key);
         match key {
-            "dataItemId" => item.data_item_id = FieldText::from_value(value),
-            "responseFlag" => item.response_flag = field::integer(value),
+            b"dataItemId" => item.data_item_id = FieldText::from_value(value),
+            b"responseFlag" => item.response_flag = field::integer(value),
             _ => {}
         }
     }
@@ -240,7 +250,7 @@ impl<'a> Element<'a> {
         let mut fields = Fields::EMPTY;
         let mut nested_element = false;
         for (key, value, subtree) in object_entries(nodes, len) {
-            let key = ElementKey::of(key);
+            let key = ElementKey::of(key.as_bytes());
             if key == ElementKey::DataItem {
                 // The last `dataItem` counts, like every repeated key.
                 items.clear();
@@ -302,7 +312,7 @@ fn items_from_tape<'a>(subtree: &'a [Node<'a>], items: &mut Vec<DataItem<'a>>) -
                 let mut item = DataItem::EMPTY;
                 let mut reader = ItemReader::default();
                 for (key, value, _) in object_entries(entry, len) {
-                    reader.read(&mut item, key, Value::from_node(value));
+                    reader.read(&mut item, key.as_bytes(), Value::from_node(value));
                 }
                 nested_element |= reader.is_nested_element();
                 items.push(item);

@@ -129,11 +129,8 @@ impl ElementParser {
         bytes: &[u8],
         with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
     ) -> R {
-        let scanned = core::str::from_utf8(bytes)
-            .ok()
-            .filter(|text| scan::scan(text, &mut self.scan).is_ok());
-        let output = if let Some(text) = scanned {
-            self.read_scanned(text, with)
+        let output = if scan::scan(bytes, &mut self.scan).is_ok() {
+            self.read_scanned(bytes, with)
         } else {
             self.fallbacks = self.fallbacks.saturating_add(1);
             self.parse_tape(bytes, with)
@@ -169,11 +166,11 @@ impl ElementParser {
     /// Hands on the element a successful scan read.
     fn read_scanned<R>(
         &mut self,
-        text: &str,
+        bytes: &[u8],
         with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
     ) -> R {
         let mut items = recycle(core::mem::take(&mut self.items));
-        let (fields, nested_element) = scan::resolve(text, &self.scan, &mut items);
+        let (fields, nested_element) = scan::resolve(bytes, &self.scan, &mut items);
         let output = with(Ok(fields.with_items(&items, nested_element)));
         self.items = recycle(items);
         output

@@ -15,7 +15,7 @@
 //! field, nesting deeper than [`MAX_NESTING`], bytes around the object — makes it give up
 //! ([`GiveUp`]), and the element is parsed again by simd-json, whose answer (and error text
 //! and offset) is authoritative. So errors are reported exactly as before, and the
-//! differential tests (`tests/element_readers.rs`) hold the two readers to the same
+//! differential tests (`differential.rs`) hold the two readers to the same
 //! [`Element`](super::Element).
 
 use super::field::Value;
@@ -71,6 +71,17 @@ struct ItemRead {
     value: Scalar,
 }
 
+/// An item key, as [`Scanner::item_key`] classifies it.
+#[derive(Clone, Copy, Debug)]
+enum ItemKey<'t> {
+    /// `dataItemId` (`true`) or `responseFlag` (`false`): read.
+    Read(bool),
+    /// `value`: skipped.
+    Value,
+    /// Any other key: skipped.
+    Other(&'t [u8]),
+}
+
 /// Buffers the scanner reuses from element to element.
 #[derive(Debug, Default)]
 pub(super) struct ScanBuffers {
@@ -96,32 +107,39 @@ impl ScanBuffers {
     }
 }
 
-/// Scans `text` (the element, already checked to be UTF-8) into `buffers`; on success,
-/// [`resolve`] turns them into the element's fields and items.
-pub(super) fn scan(text: &str, buffers: &mut ScanBuffers) -> Scan<()> {
+/// Scans `bytes` (the element) into `buffers`; on success, [`resolve`] turns them into the
+/// element's fields and items.
+///
+/// The element is not checked to be UTF-8 up front (that check was a tenth of the whole
+/// run): outside strings the scanner accepts ASCII bytes only, and a string with a byte
+/// ≥ 0x80 is validated when it closes, so a successful scan has validated every byte.
+pub(super) fn scan(bytes: &[u8], buffers: &mut ScanBuffers) -> Scan<()> {
     buffers.unescaped.clear();
     buffers.reads.clear();
     buffers.items.clear();
     buffers.item_reads.clear();
     buffers.nested_element = false;
     let mut scanner = Scanner {
-        bytes: text.as_bytes(),
+        bytes,
         pos: 0,
         buffers,
     };
     scanner.element()
 }
 
-/// The element's fields and items from a successful [`scan`]. Strings borrow `text` and the
-/// buffers.
+/// The element's fields and items from a successful [`scan`] of `bytes`. Strings borrow
+/// `bytes` and the buffers.
 pub(super) fn resolve<'a>(
-    text: &'a str,
+    bytes: &'a [u8],
     buffers: &'a ScanBuffers,
     items: &mut Vec<DataItem<'a>>,
 ) -> (Fields<'a>, bool) {
     let string = |place: Text| -> &'a str {
         match place {
-            Text::Input { start, end } => text.get(start..end),
+            // Validated by the scan (or ASCII): this only turns the slice into a `str`.
+            Text::Input { start, end } => bytes
+                .get(start..end)
+                .and_then(|text| core::str::from_utf8(text).ok()),
             Text::Unescaped { start, end } => buffers.unescaped.get(start..end),
         }
         .unwrap_or_default()
@@ -147,10 +165,10 @@ pub(super) fn resolve<'a>(
                 let mut item = DataItem::EMPTY;
                 let mut reader = ItemReader::default();
                 for read in reads.by_ref().take(count) {
-                    let key = if read.id {
-                        "dataItemId"
+                    let key: &[u8] = if read.id {
+                        b"dataItemId"
                     } else {
-                        "responseFlag"
+                        b"responseFlag"
                     };
                     reader.read(&mut item, key, value(read.value));
                 }
@@ -164,6 +182,9 @@ pub(super) fn resolve<'a>(
     }
     (fields, buffers.nested_element)
 }
+
+/// The high bit of every byte of a word: set only in non-ASCII (UTF-8 multi-byte) bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// JSON whitespace (RFC 8259 §2).
 const fn is_whitespace(byte: u8) -> bool {
@@ -296,8 +317,9 @@ impl<'t> Scanner<'t, '_> {
         }
     }
 
-    /// A key and its colon; returns the key (keys with escapes are left to simd-json).
-    fn key(&mut self) -> Scan<&'t str> {
+    /// A key and its colon; returns the key's bytes (keys with escapes are left to
+    /// simd-json).
+    fn key(&mut self) -> Scan<&'t [u8]> {
         if self.skip_whitespace()? != b'"' {
             return Err(GiveUp);
         }
@@ -309,8 +331,35 @@ impl<'t> Scanner<'t, '_> {
         self.expect(b':')?;
         self.skip_whitespace()?;
         let bytes: &'t [u8] = self.bytes;
-        let key = bytes.get(start..end).ok_or(GiveUp)?;
-        core::str::from_utf8(key).map_err(|_| GiveUp)
+        bytes.get(start..end).ok_or(GiveUp)
+    }
+
+    /// A key of an item object. Nearly every item is `{"dataItemId":…,"responseFlag":…,
+    /// "value":…}`, and item keys are most of an element's keys: each of these three is tried
+    /// as a whole `"key":` literal first (one comparison, picked by the key's first letter,
+    /// instead of a string scan, a colon search and key matches); anything else (other keys,
+    /// whitespace) goes through [`key`].
+    ///
+    /// [`key`]: Self::key
+    fn item_key(&mut self) -> Scan<ItemKey<'t>> {
+        let (quoted, known): (&[u8], _) = match self.bytes.get(self.pos.wrapping_add(1)) {
+            Some(b'd') => (b"\"dataItemId\":", ItemKey::Read(true)),
+            Some(b'r') => (b"\"responseFlag\":", ItemKey::Read(false)),
+            Some(b'v') => (b"\"value\":", ItemKey::Value),
+            _ => (b"", ItemKey::Value),
+        };
+        let end = self.pos.wrapping_add(quoted.len());
+        if !quoted.is_empty() && self.bytes.get(self.pos..end) == Some(quoted) {
+            self.pos = end;
+            self.skip_whitespace()?;
+            return Ok(known);
+        }
+        Ok(match self.key()? {
+            b"dataItemId" => ItemKey::Read(true),
+            b"responseFlag" => ItemKey::Read(false),
+            b"value" => ItemKey::Value,
+            other => ItemKey::Other(other),
+        })
     }
 
     /// Steps over the string that opens at the cursor. Returns the end of its contents (the
@@ -318,13 +367,20 @@ impl<'t> Scanner<'t, '_> {
     /// closing quote.
     fn string(&mut self) -> Scan<(usize, bool)> {
         self.advance(1);
+        let start = self.pos;
         let mut escaped = false;
+        let mut high_bits = 0u64;
         loop {
-            self.skip_to_special_byte();
+            high_bits |= self.skip_to_special_byte();
             match self.peek()? {
                 b'"' => {
                     let end = self.pos;
                     self.advance(1);
+                    // Only strings may hold non-ASCII bytes: check them here (RFC 8259 §8.1).
+                    if high_bits & HIGH_BITS != 0 {
+                        let contents = self.bytes.get(start..end).ok_or(GiveUp)?;
+                        core::str::from_utf8(contents).map_err(|_| GiveUp)?;
+                    }
                     return Ok((end, escaped));
                 }
                 b'\\' => {
@@ -339,28 +395,34 @@ impl<'t> Scanner<'t, '_> {
     }
 
     /// Moves the cursor to the next `"`, `\` or control character (or the end), eight bytes
-    /// at a time: strings here are short, but their Chinese texts are not.
-    fn skip_to_special_byte(&mut self) {
+    /// at a time: strings here are short, but their Chinese texts are not. Returns the bytes
+    /// looked at OR-ed together (possibly a few beyond the stop): where no byte has its high
+    /// bit set ([`HIGH_BITS`]), the string needs no UTF-8 check.
+    fn skip_to_special_byte(&mut self) -> u64 {
+        let mut seen = 0u64;
         while let Some(word) = self
             .bytes
             .get(self.pos..self.pos.wrapping_add(8))
             .and_then(|word| <[u8; 8]>::try_from(word).ok())
         {
             let word = u64::from_le_bytes(word);
+            seen |= word;
             let special =
                 bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below_space(word);
             if special != 0 {
                 self.advance((special.trailing_zeros() / 8) as usize);
-                return;
+                return seen;
             }
             self.advance(8);
         }
         while let Some(&byte) = self.bytes.get(self.pos) {
             if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                return;
+                return seen;
             }
+            seen |= u64::from(byte);
             self.advance(1);
         }
+        seen
     }
 
     /// A string of a read field: borrowed when it has no escapes, else unescaped into the
@@ -530,21 +592,22 @@ impl<'t> Scanner<'t, '_> {
             self.advance(1);
         } else {
             loop {
-                let key = self.key()?;
                 // Every key counts towards the swallowed-element check; only two are read.
-                shape.count(key);
-                let id = match key {
-                    "dataItemId" => Some(true),
-                    "responseFlag" => Some(false),
-                    _ => None,
-                };
-                match id {
-                    Some(id) => {
+                match self.item_key()? {
+                    ItemKey::Read(id) => {
+                        shape.count_item_key();
                         let value = self.scalar()?;
                         self.buffers.item_reads.push(ItemRead { id, value });
                         reads = reads.wrapping_add(1);
                     }
-                    None => self.skip_value()?,
+                    ItemKey::Value => {
+                        shape.count_item_key();
+                        self.skip_value()?;
+                    }
+                    ItemKey::Other(key) => {
+                        shape.count(key);
+                        self.skip_value()?;
+                    }
                 }
                 match self.skip_whitespace()? {
                     b',' => self.advance(1),
@@ -630,7 +693,7 @@ mod tests {
     use super::*;
 
     fn scans(json: &str) -> bool {
-        scan(json, &mut ScanBuffers::default()).is_ok()
+        scan(json.as_bytes(), &mut ScanBuffers::default()).is_ok()
     }
 
     #[test]
@@ -710,7 +773,7 @@ mod tests {
     #[test]
     fn numbers_read_as_simd_json_reads_them() {
         let mut buffers = ScanBuffers::default();
-        scan(r#"{"frameNum":-0,"succ":17,"devSn":0}"#, &mut buffers).unwrap();
+        scan(br#"{"frameNum":-0,"succ":17,"devSn":0}"#, &mut buffers).unwrap();
         let values: Vec<Scalar> = buffers.reads.iter().map(|&(_, value)| value).collect();
         assert_eq!(values, [Scalar::Int(0), Scalar::UInt(17), Scalar::UInt(0)]);
     }
@@ -719,9 +782,9 @@ mod tests {
     fn escaped_read_strings_are_unescaped() {
         let json = r#"{"devSn":"a\"b\\c\u00e9\/d","commDevId":"plain"}"#;
         let mut buffers = ScanBuffers::default();
-        scan(json, &mut buffers).unwrap();
+        scan(json.as_bytes(), &mut buffers).unwrap();
         let mut items = Vec::new();
-        let (fields, _) = resolve(json, &buffers, &mut items);
+        let (fields, _) = resolve(json.as_bytes(), &buffers, &mut items);
         assert_eq!(fields.dev_sn.unwrap(), "a\"b\\c\u{e9}/d");
         assert_eq!(fields.comm_dev_id.unwrap(), "plain");
     }

@@ -69,7 +69,10 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             threads: 0,
-            block_size: 4 << 20,
+            // 2 MiB rather than 4: peak RSS is a few blocks (in flight, read ahead, queued),
+            // 33 MB with 4 MiB blocks against issue 7's 32 MB, for no measurable speed
+            // (json-perf.md: 2 MiB 810 MB/s, 8 MiB 824 MB/s; `docs/performance.md`, "Batch").
+            block_size: 2 << 20,
             batch_size: 256 << 10,
             max_element_size: 16 << 20,
             response_flag: ResponseFlagMode::Dar,

@@ -1,0 +1,245 @@
+//! Batch throughput, every stage compared in one run on the same in-memory `fep gen` batch
+//! (issue 3 "Targets", issue 7):
+//!
+//! - `split`: the element splitter alone (the floor of the whole pipeline, per core);
+//! - `engine_noop/{1,2}`: the engine (split, element scan, failure extraction) with a closure
+//!   that does nothing, on 1 and 2 worker threads;
+//! - `fep_batch/{1,2}`: the whole `fep batch` path (classification and JSONL records, written
+//!   to a sink) on 1 and 2 threads;
+//! - `serde_json_whole_document`: the baseline people use today, a typed `serde_json` parse of
+//!   the whole document into borrowed structs holding the same fields.
+//!
+//! `cargo bench --bench batch` (add `-- --quick` for a short run). The input is generated in
+//! memory and small (about 15 MB; `FEP_BENCH_BATCH_ELEMENTS=N` for another size) so that
+//! `cargo test --benches` stays fast; the 1 GB end-to-end figures of `docs/performance.md` come
+//! from `fep gen` files and `/usr/bin/time -v fep batch`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::hint::black_box;
+use std::io;
+use std::marker::PhantomData;
+
+use clap::Parser;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use fep::cli::{Cli, Command};
+use fep::commands::batch::run_in_memory;
+use frontend_parse::synth::{SynthOptions, write_batch};
+use frontend_parse::{Engine, Entry, Input, Options};
+use serde::de::{self, IgnoredAny, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// About 15 MB: 12,000 elements of 5–20 items, 30 % failing (the `fep gen` defaults), enough
+/// for the engine to read several blocks and overlap splitting with parsing.
+const DEFAULT_ELEMENTS: u64 = 12_000;
+
+/// `FEP_BENCH_BATCH_ELEMENTS=N` changes the input size (the generated batch stays in memory).
+fn elements() -> u64 {
+    std::env::var("FEP_BENCH_BATCH_ELEMENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DEFAULT_ELEMENTS)
+}
+
+fn input(elements: u64) -> Vec<u8> {
+    let options = SynthOptions {
+        elements,
+        seed: 7,
+        failure_rate: 0.3,
+        items_per_element: (5, 20),
+        documents: 1,
+    };
+    let mut bytes = Vec::new();
+    write_batch(&options, &mut bytes).expect("writing to a Vec cannot fail");
+    bytes
+}
+
+/// `succ`, `responseFlag`, `frameNum`: a string, a number or a boolean (issue 3, "read
+/// tolerantly"), kept as text so the baseline does no more work than reading it.
+#[derive(Debug)]
+#[expect(dead_code, reason = "the baseline only builds the values")]
+enum Flex<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Flex<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FlexVisitor<'a>(PhantomData<Flex<'a>>);
+        impl<'de: 'a, 'a> Visitor<'de> for FlexVisitor<'a> {
+            type Value = Flex<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, a number, a boolean or null")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Flex<'a>, E> {
+                Ok(Flex::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flex<'a>, E> {
+                Ok(Flex::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Flex<'a>, E> {
+                Ok(Flex::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Flex<'a>, E> {
+                Ok(i64::try_from(v).map_or(Flex::UInt(v), Flex::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Flex<'a>, E> {
+                Ok(Flex::Float(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flex<'a>, E> {
+                Ok(Flex::Bool(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flex<'a>, E> {
+                Ok(Flex::Null)
+            }
+        }
+        deserializer.deserialize_any(FlexVisitor(PhantomData))
+    }
+}
+
+/// The whole document, typed, with the fields `fep batch` reads (values skipped).
+#[derive(Debug, Deserialize)]
+#[expect(dead_code, reason = "the baseline only builds the values")]
+struct Document<'a> {
+    #[serde(rename = "devDataList", borrow)]
+    dev_data_list: Vec<DevData<'a>>,
+    #[serde(rename = "workId", borrow)]
+    work_id: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "the baseline only builds the values")]
+struct DevData<'a> {
+    #[serde(borrow)]
+    dev_sn: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    comm_dev_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    dev_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    cmd_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    error_code: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    succ: Option<Flex<'a>>,
+    #[serde(borrow)]
+    frame_num: Option<Flex<'a>>,
+    #[serde(default, borrow)]
+    data_item: Vec<Item<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "the baseline only builds the values")]
+struct Item<'a> {
+    #[serde(borrow)]
+    data_item_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    response_flag: Option<Flex<'a>>,
+    value: Option<IgnoredAny>,
+}
+
+/// `fep batch --quiet --now 1700000000 --threads N -` as the command line parses it.
+fn batch_args(threads: usize) -> fep::cli::BatchArgs {
+    let threads = threads.to_string();
+    let cli = Cli::try_parse_from([
+        "fep",
+        "batch",
+        "--quiet",
+        "--progress",
+        "never",
+        "--now",
+        "1700000000",
+        "--threads",
+        &threads,
+    ])
+    .expect("a valid command line");
+    match cli.command {
+        Command::Batch(args) => args,
+        _ => unreachable!("parsed as batch"),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let elements = elements();
+    let element_count = usize::try_from(elements).expect("an in-memory batch");
+    let data = input(elements);
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.sample_size(10);
+
+    let array = data
+        .iter()
+        .position(|&b| b == b'[')
+        .map_or(0, |open| open + 1);
+    let events = frontend_parse::fuzz_support::split_fast_count(&data[array..]);
+    assert!(events >= element_count, "the splitter finds every element");
+    group.bench_function("split", |b| {
+        b.iter(|| frontend_parse::fuzz_support::split_fast_count(black_box(&data[array..])));
+    });
+
+    for threads in [1, 2] {
+        let engine = Engine::new(Options {
+            threads,
+            ..Options::default()
+        })
+        .expect("a thread pool");
+        let summary = engine
+            .summarize([Input::bytes("batch", data.clone())])
+            .expect("in-memory input");
+        assert_eq!(summary.elements, elements);
+        assert_eq!(summary.malformed, 0);
+        group.bench_function(format!("engine_noop/{threads}"), |b| {
+            b.iter_batched(
+                || Input::bytes("batch", data.clone()),
+                |input| {
+                    engine
+                        .run([input], |_: &Entry<'_>, (): &mut ()| {}, &mut |(): ()| {
+                            Ok(())
+                        })
+                        .expect("in-memory input")
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+
+    for threads in [1, 2] {
+        let args = batch_args(threads);
+        let mut records = Vec::new();
+        let status = run_in_memory(
+            &args,
+            vec![Input::bytes("batch", data.clone())],
+            &mut records,
+        );
+        assert_eq!(status, fep::exit::Status::Clean);
+        assert!(records.split(|&b| b == b'\n').count() > element_count / 10);
+        group.bench_function(format!("fep_batch/{threads}"), |b| {
+            b.iter_batched(
+                || vec![Input::bytes("batch", data.clone())],
+                |inputs| run_in_memory(&args, inputs, io::sink()),
+                BatchSize::LargeInput,
+            );
+        });
+    }
+
+    let document: Document<'_> = serde_json::from_slice(&data).expect("a valid batch");
+    assert_eq!(document.dev_data_list.len(), element_count);
+    drop(document);
+    group.bench_function("serde_json_whole_document", |b| {
+        b.iter(|| {
+            let document: Document<'_> =
+                serde_json::from_slice(black_box(&data)).expect("a valid batch");
+            document.dev_data_list.len()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

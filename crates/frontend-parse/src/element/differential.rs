@@ -1,0 +1,219 @@
+//! Differential tests: the fast scanner (`scan.rs`, with its simd-json fallback) and simd-json
+//! alone must read every input to the same [`Element`] or both reject it with the same error.
+//! The scanner only ever gives up to simd-json, so any difference is a scanner bug.
+
+use proptest::prelude::*;
+
+use super::{Element, ElementError, ElementParser};
+
+/// What a reader made of one input, in comparable form.
+#[derive(Debug, PartialEq)]
+enum Reading {
+    Element(String),
+    Error(ElementError),
+}
+
+fn describe(element: &Element<'_>) -> String {
+    let items: Vec<_> = element.items().collect();
+    format!(
+        "dev_sn={:?} comm_dev_id={:?} dev_type={:?} cmd_type={:?} error_code={:?} succ={:?} \
+         frame_num={:?} items={items:?} nested={} document={} known={}",
+        element.dev_sn,
+        element.comm_dev_id,
+        element.dev_type,
+        element.cmd_type,
+        element.error_code,
+        element.succ,
+        element.frame_num,
+        element.has_nested_element(),
+        element.is_document(),
+        element.looks_like_element(),
+    )
+}
+
+fn reading(result: Result<Element<'_>, ElementError>) -> Reading {
+    match result {
+        Ok(element) => Reading::Element(describe(&element)),
+        Err(error) => Reading::Error(error),
+    }
+}
+
+/// Both readings of `bytes`, and whether the scanner read it itself (no fallback).
+fn both(parser: &mut ElementParser, bytes: &[u8]) -> (Reading, Reading, bool) {
+    let before = parser.fallbacks();
+    let fast = parser.parse_with(bytes, reading);
+    let scanned = parser.fallbacks() == before;
+    let reference = parser.parse_with_simd_json(bytes, reading);
+    (fast, reference, scanned)
+}
+
+/// One element of a `fep gen` batch (every shape the generator writes: successes with values
+/// of every kind, every front-end code, escapes, Chinese texts, `succ` in three spellings).
+fn generated_elements(seed: u64, count: u64) -> Vec<Vec<u8>> {
+    let options = crate::synth::SynthOptions {
+        elements: count,
+        seed,
+        failure_rate: 0.5,
+        items_per_element: (0, 6),
+        documents: 1,
+    };
+    let mut batch = Vec::new();
+    crate::synth::write_batch(&options, &mut batch).unwrap();
+    let array = batch.iter().position(|&b| b == b'[').unwrap() + 1;
+    let mut elements = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, &byte) in batch.iter().enumerate().skip(array) {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                if depth == 0 {
+                    start = at;
+                }
+                depth += 1;
+            }
+            b'}' | b']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    elements.push(batch[start..=at].to_vec());
+                }
+            }
+            b']' => break,
+            _ => {}
+        }
+    }
+    assert_eq!(elements.len() as u64, count);
+    elements
+}
+
+#[test]
+fn generated_elements_are_read_alike_and_without_fallback() {
+    let mut parser = ElementParser::new();
+    for element in generated_elements(11, 400) {
+        let (fast, reference, scanned) = both(&mut parser, &element);
+        assert_eq!(fast, reference, "{}", String::from_utf8_lossy(&element));
+        assert!(matches!(fast, Reading::Element(_)));
+        // Generated data is what the scanner is for: it must not fall back on it.
+        assert!(
+            scanned,
+            "fell back on {}",
+            String::from_utf8_lossy(&element)
+        );
+    }
+}
+
+#[test]
+fn edge_cases_are_read_alike() {
+    let mut parser = ElementParser::new();
+    let cases: &[&[u8]] = &[
+        br#"{"devSn":"a\"b","commDevId":12,"devType":true,"cmdType":-3,"frameNum":"7","succ":"1"}"#,
+        br#"{"devSn":"\u00e9\u4e2d","errorCode":"TK013\u524d\u7f6e{[\u6682\u65f6\u5931\u6548]}"}"#,
+        br#"{"devSn":"\ud83d\ude00","succ":0}"#,
+        br#"{"frameNum":1.5,"succ":1.0}"#,
+        br#"{"frameNum":1e2,"succ":false}"#,
+        br#"{"frameNum":-0,"succ":"true"}"#,
+        br#"{"frameNum":18446744073709551615}"#,
+        br#"{"frameNum":18446744073709551616}"#,
+        br#"{"frameNum":-9223372036854775808}"#,
+        br#"{"frameNum":99999999999999999}"#,
+        br#"{"dataItem":{"dataItemId":"x","responseFlag":"2"}}"#,
+        br#"{"dataItem":"x"}"#,
+        br#"{"dataItem":[{ "dataItemId" : "a" ,"responseFlag" :1, "value":2}]}"#,
+        br#"{"dataItem":[{"dataItemIdx":"a","responseFlag\u0031":1,"value" :[]}]}"#,
+        br#"{"dataItem":[{"value":{"dataItemId":"in","responseFlag":5},"dataItemId":"out"}]}"#,
+        br#"{"dataItem":[{"dataItemId":"a","dataItemId":"b","responseFlag":1,"responseFlag":0}]}"#,
+        br#"{"dataItem":["a",{"responseFlag":1},null,[1,2],{"dataItemId":3.5}]}"#,
+        br#"{"dataItem":[{"dataItemId":"a","devSn":"1","succ":"0","cmdType":"c"}]}"#,
+        br#"{"dataItem":[{"a":1}],"dataItem":[{"dataItemId":"b","responseFlag":4}]}"#,
+        br#"{"devDataList":[],"workId":"w"}"#,
+        br#"{"d\u0065vSn":"1"}"#,
+        br#"{"errorCode":"  "}"#,
+        br#"{"errorCode":{"a":[]}}"#,
+        br#"{"errorCode":0.0}"#,
+        br#"{"x":[1,-1.25,0.5e-3,true,false,null,"s\\\/\b\f\n\r\t"],"succ":"0"}"#,
+        b"{\"x\":\"\x01\"}",
+        b"{\"devSn\":\"\xff\"}",
+        b"{\"devSn\":\"\xe4\xb8\"}",
+        b" {\"succ\":1} ",
+        b"\t{\"succ\":1}\r\n",
+        b"{\"succ\" : 1 , \"devSn\" :\"1\"\n}",
+        b"{}",
+        b"[]",
+        b"\"s\"",
+        b"",
+        b"{",
+        b"{\"a\":[}",
+        b"{\"a\":1,}",
+        b"{\"a\":tru}",
+        b"{\"a\":01}",
+        b"{\"a\":-}",
+        b"{\"a\":.5}",
+        b"{\"a\":1.}",
+        b"{\"a\" 1}",
+        b"{\"a\":1 \"b\":2}",
+        b"{\"a\":\"\\x\"}",
+        b"{\"a\":\"\\u12\"}",
+        b"{\"a\":\"\\udc00\"}",
+        b"{\"succ\":1}}",
+        b"{\"succ\":1},{\"succ\":2}",
+    ];
+    for case in cases {
+        let (fast, reference, _) = both(&mut parser, case);
+        assert_eq!(fast, reference, "{}", String::from_utf8_lossy(case));
+    }
+    let deep = format!("{{\"x\":{}1{}}}", "[".repeat(100), "]".repeat(100));
+    let (fast, reference, _) = both(&mut parser, deep.as_bytes());
+    assert_eq!(fast, reference);
+    let too_deep = format!("{{\"x\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+    let (fast, reference, _) = both(&mut parser, too_deep.as_bytes());
+    assert_eq!(fast, reference);
+    assert!(matches!(fast, Reading::Error(_)));
+}
+
+/// Bytes that change JSON structure or meaning when they land somewhere.
+const INTERESTING: &[u8] = b"\"\\{}[],:0123456789-.eE+tfnu \t\n\x01\x7f\xc3\xa9\xe4\xff/bx";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Generated elements with random damage (bytes replaced, inserted, removed, the end cut):
+    /// whatever the damage, both readers agree.
+    #[test]
+    fn damaged_elements_are_read_alike(
+        seed in 0u64..1000,
+        which in 0usize..8,
+        edits in prop::collection::vec((0usize..4, any::<prop::sample::Index>(), 0usize..INTERESTING.len()), 1..4),
+    ) {
+        let elements = generated_elements(seed, 8);
+        let mut bytes = elements[which].clone();
+        for (kind, at, pick) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let at = at.index(bytes.len());
+            let byte = INTERESTING[pick];
+            match kind {
+                0 => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                2 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.truncate(at),
+            }
+        }
+        let mut parser = ElementParser::new();
+        let (fast, reference, _) = both(&mut parser, &bytes);
+        prop_assert_eq!(fast, reference, "{}", String::from_utf8_lossy(&bytes));
+    }
+}
