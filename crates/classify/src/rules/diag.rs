@@ -56,19 +56,28 @@ pub(crate) struct Pos {
 impl Pos {
     /// The line and column of byte `offset` in `text` (clamped to the text; a non-boundary
     /// offset is moved back to the previous character boundary).
+    #[cfg(test)]
     pub(crate) fn of(text: &str, offset: usize) -> Self {
+        Self::with_line_starts(text, &line_starts(text), offset)
+    }
+
+    /// The position of `offset`, with the text's line starts computed once: the loader asks for the
+    /// position of every rule id and preset, and counting from the top each time made
+    /// loading the builtin table quadratic in its length.
+    fn with_line_starts(text: &str, starts: &[usize], offset: usize) -> Self {
         let mut offset = offset.min(text.len());
         while offset > 0 && !text.is_char_boundary(offset) {
             offset = offset.saturating_sub(1);
         }
-        let before = text.get(..offset).unwrap_or_default();
-        let line_start = before
-            .rfind('\n')
-            .map_or(0, |newline| newline.saturating_add(1));
+        // The last line start at or before `offset` (there is always one: 0).
+        let line_index = starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let line_start = starts.get(line_index).copied().unwrap_or(0);
         Self {
-            line: before.matches('\n').count().saturating_add(1),
-            column: before
-                .get(line_start..)
+            line: line_index.saturating_add(1),
+            column: text
+                .get(line_start..offset)
                 .unwrap_or_default()
                 .chars()
                 .count()
@@ -77,12 +86,23 @@ impl Pos {
     }
 }
 
+/// Byte offsets where lines start: 0 and every byte after a `\n`.
+fn line_starts(text: &str) -> Vec<usize> {
+    core::iter::once(0)
+        .chain(
+            text.match_indices('\n')
+                .map(|(newline, _)| newline.saturating_add(1)),
+        )
+        .collect()
+}
+
 /// Collects diagnostics for one layer.
 #[derive(Debug)]
 pub(crate) struct Sink<'t> {
     pub(crate) file: &'t str,
     pub(crate) text: &'t str,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    line_starts: Vec<usize>,
 }
 
 impl<'t> Sink<'t> {
@@ -91,11 +111,12 @@ impl<'t> Sink<'t> {
             file,
             text,
             diagnostics: Vec::new(),
+            line_starts: line_starts(text),
         }
     }
 
     pub(crate) fn pos(&self, offset: usize) -> Pos {
-        Pos::of(self.text, offset)
+        Pos::with_line_starts(self.text, &self.line_starts, offset)
     }
 
     pub(crate) fn error_at(&mut self, offset: usize, message: impl Into<String>) {
@@ -127,6 +148,24 @@ mod tests {
         // Inside a multi-byte character: moved back to its start.
         assert_eq!(Pos::of(text, 7), Pos { line: 2, column: 1 });
         assert_eq!(Pos::of(text, 10_000).line, 3);
+    }
+
+    #[test]
+    fn every_offset_agrees_with_counting_from_the_top() {
+        let text = "\n[rule]\nid = \"码表\"\n\n  x = 1\nlast";
+        for offset in 0..=text.len() + 2 {
+            let mut at = offset.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let before = &text[..at];
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let expected = Pos {
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+            };
+            assert_eq!(Pos::of(text, offset), expected, "offset {offset}");
+        }
     }
 
     #[test]
