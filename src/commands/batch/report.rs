@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use dlms_result::ResultCode;
-use frontend_parse::{FepCode, Summary};
+use frontend_parse::{FailureCode, Summary};
 
 use crate::style::Painter;
 
@@ -59,7 +59,7 @@ pub(super) fn summary_table(
     if !summary.by_code.is_empty() {
         let _ = writeln!(t, "  top codes");
         for (code, count) in top(summary.by_code.iter().map(|(k, v)| (k.clone(), *v))) {
-            let name = FepCode::from_code(&code).map_or("", FepCode::remark);
+            let name = FailureCode::from_name(&code).description_zh().unwrap_or("");
             let _ = writeln!(t, "    {count:>10}  {code:<9} {}", p.dim(name));
         }
     }

@@ -44,6 +44,32 @@ impl<'a> FailureCode<'a> {
     }
 }
 
+impl FailureCode<'_> {
+    /// What the code means, in Chinese: the 备注 column of the seed table for a front-end
+    /// code, a fixed description for the codes fep files failures under when the element
+    /// has no code of its own, `None` for a code the table does not know.
+    pub const fn description_zh(&self) -> Option<&'static str> {
+        match self {
+            Self::Fep(code) => Some(code.remark()),
+            Self::Other(_) => None,
+            Self::Interface => Some("接口错误（按消息模板归类）"),
+            Self::Dar => Some("数据项返回非成功结果码（元素无 errorCode，见结果码）"),
+            Self::Unknown => Some("元素失败但无可识别的错误码"),
+        }
+    }
+
+    /// The code as written by [`FailureCode::as_str`], read back: `DAR`, `UNKNOWN`,
+    /// `interface`, a front-end code of the table, or any other text kept verbatim.
+    pub fn from_name(name: &str) -> FailureCode<'_> {
+        match name {
+            "DAR" => FailureCode::Dar,
+            "UNKNOWN" => FailureCode::Unknown,
+            "interface" => FailureCode::Interface,
+            other => FepCode::from_code(other).map_or(FailureCode::Other(other), FailureCode::Fep),
+        }
+    }
+}
+
 impl fmt::Display for FailureCode<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -159,5 +185,31 @@ impl Serialize for Failure<'_> {
         state.serialize_field("responseFlag", &self.response_flag)?;
         state.serialize_field("template", &self.template)?;
         state.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_from_its_name_and_is_described() {
+        let mut codes: Vec<FailureCode<'_>> = FepCode::ALL
+            .iter()
+            .map(|&code| FailureCode::Fep(code))
+            .collect();
+        codes.extend([
+            FailureCode::Interface,
+            FailureCode::Dar,
+            FailureCode::Unknown,
+        ]);
+        for code in codes {
+            assert_eq!(FailureCode::from_name(code.as_str()), code);
+            let description = code.description_zh().expect("described");
+            assert!(!description.is_empty(), "{code}");
+        }
+        let other = FailureCode::from_name("ZZ123");
+        assert_eq!(other, FailureCode::Other("ZZ123"));
+        assert_eq!(other.description_zh(), None);
     }
 }
