@@ -1,5 +1,5 @@
 //! Batch throughput, every stage compared in one run on the same in-memory `fep gen` batch
-//! (issue 3 "Targets", issue 7):
+//! (targets in `docs/performance.md`, "Batch"):
 //!
 //! - `split`: the element splitter alone (the floor of the whole pipeline, per core);
 //! - `engine_noop/{1,2}`: the engine (split, element scan, failure extraction) with a closure
@@ -54,8 +54,8 @@ fn input(elements: u64) -> Vec<u8> {
     bytes
 }
 
-/// `succ`, `responseFlag`, `frameNum`: a string, a number or a boolean (issue 3, "read
-/// tolerantly"), kept as text so the baseline does no more work than reading it.
+/// `succ`, `responseFlag`, `frameNum`: a string, a number or a boolean (read
+/// tolerantly, as the engine does), kept as text so the baseline does no more work than reading it.
 #[derive(Debug)]
 #[expect(dead_code, reason = "the baseline only builds the values")]
 enum Flex<'a> {

@@ -1,4 +1,4 @@
-//! Frame-decoding throughput (issue 7, frame part; issue 2's bench of frame decoding):
+//! Frame-decoding throughput (targets and numbers in `docs/performance.md`, "Frame decoding"):
 //!
 //! - `crc16_x25`: the CRC-16/X-25 of DL/T 698.45 alone, on 1 KiB and 64 KiB buffers (bytes/s);
 //! - `decode_bytes` / `decode_frames`: [`dlms_result::decode`] (checksums verified) on each

@@ -5,8 +5,8 @@
 //!
 //! - [`text`]: the front-end's error texts (`TK013…异常内容{[暂时失效]}`, seed 000 §2) and
 //!   interface messages (§1.3), one table each, parsed without allocating;
-//! - [`element`]: one `devDataList` element read tolerantly from a simd-json tape;
-//! - [`failure`]: the failure rules of issue 3 (per data item or per element);
+//! - [`element`]: one `devDataList` element read tolerantly by a byte scanner (simd-json for what it is unsure of);
+//! - [`failure`]: the failure rules (per data item or per element);
 //! - [`Engine`]: blocks → a string-aware bitmask splitter → batches parsed in a private
 //!   rayon pool, where the caller's closure runs → outputs back in input order;
 //! - [`Summary`]: what a run found, as the `--summary` JSON.

@@ -282,7 +282,7 @@ fn write_element(
         rng.between(1, 3),
         rng.below(100_000)
     )?;
-    // The ground truth, by the rules of issue 3 under the DAR reading.
+    // The ground truth, by the failure rules under the DAR reading.
     let failed_codes = item_codes.iter().filter(|&&code| code != 0);
     match fate {
         Fate::Success => return Ok(()),

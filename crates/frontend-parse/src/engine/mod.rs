@@ -70,8 +70,8 @@ impl Default for Options {
         Self {
             threads: 0,
             // 2 MiB rather than 4: peak RSS is a few blocks (in flight, read ahead, queued),
-            // 33 MB with 4 MiB blocks against issue 7's 32 MB, for no measurable speed
-            // (json-perf.md: 2 MiB 810 MB/s, 8 MiB 824 MB/s; `docs/performance.md`, "Batch").
+            // 33 MB with 4 MiB blocks against the 32 MB memory target, for no measurable speed
+            // (block sizes from 2 to 8 MiB measured within 2 %; `docs/performance.md`, "Batch").
             block_size: 2 << 20,
             batch_size: 256 << 10,
             max_element_size: 16 << 20,

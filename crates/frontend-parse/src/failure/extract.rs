@@ -1,4 +1,4 @@
-//! The failure rules of issue 3 ("Failures per element"), as one pure function.
+//! The failure rules (what counts as one failure of an element), as one pure function.
 
 use dlms_result::ResultCode;
 
@@ -18,7 +18,7 @@ pub struct ExtractNotes {
 
 /// Appends the failures of one element to `out`, in item order, and returns the notes.
 ///
-/// The rules (issue 3):
+/// The rules:
 /// 1. `errorCode` present: for `TK013`, one failure per data item whose flag the `mode`
 ///    calls a failure; if none is, one per item with the result code named in the text;
 ///    with no items, one element-level failure. Any other code: one element-level failure.

@@ -1,5 +1,5 @@
 //! Failures: what the summary counts and `fep batch` writes, one per failing data item or
-//! element (issue 3 "Failures per element").
+//! element (the rules are in [`extract_failures`]).
 
 mod extract;
 mod flag;
@@ -163,7 +163,7 @@ impl<'a> Failure<'a> {
     }
 }
 
-/// The `fep batch` JSONL record shape (issue 3): `{"doc":0,"element":12,"offset":…,
+/// The `fep batch` JSONL record shape (`docs/cli.md`): `{"doc":0,"element":12,"offset":…,
 /// "workId":null,"devSn":…,"code":"TK013","result_code":2,"result_name":"暂时失效",…}`.
 impl Serialize for Failure<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
