@@ -126,13 +126,8 @@ struct TourStep {
     shown: Vec<String>,
 }
 
-fn readme_tour() -> Vec<TourStep> {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    let tour = readme
-        .split_once("## A 30-second tour")
-        .expect("README has the tour")
-        .1;
-    let block = tour.split("```").nth(1).expect("the tour's code block");
+/// The `$ …` commands of a code block and the lines shown after each.
+fn transcript(block: &str) -> Vec<TourStep> {
     let mut steps: Vec<TourStep> = Vec::new();
     for line in block.lines() {
         if let Some(command) = line.strip_prefix("$ ") {
@@ -147,6 +142,26 @@ fn readme_tour() -> Vec<TourStep> {
         }
     }
     steps
+}
+
+fn readme_tour() -> Vec<TourStep> {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let tour = readme
+        .split_once("## A 30-second tour")
+        .expect("README has the tour")
+        .1;
+    transcript(tour.split("```").nth(1).expect("the tour's code block"))
+}
+
+/// Every fenced block of `docs/cli.md` that shows `$ fep …` commands.
+fn cli_doc_transcripts() -> Vec<Vec<TourStep>> {
+    let doc = std::fs::read_to_string(root().join("docs/cli.md")).expect("docs/cli.md");
+    doc.split("```")
+        .skip(1)
+        .step_by(2)
+        .map(transcript)
+        .filter(|steps| steps.iter().any(|s| s.command.starts_with("fep ")))
+        .collect()
 }
 
 /// Whether a documented line stands for an actual one: equal, or, where the documentation
@@ -178,11 +193,26 @@ fn lines_match(shown: &[String], actual: &str) -> Result<(), String> {
 
 #[test]
 fn readme_tour_is_real_output() {
-    let scratch = Scratch::new("tour");
     let steps = readme_tour();
     assert!(steps.len() >= 4, "the tour has {} commands", steps.len());
+    check_transcript("README tour", &steps);
+}
+
+#[test]
+fn cli_doc_transcripts_are_real_output() {
+    let transcripts = cli_doc_transcripts();
+    assert!(transcripts.len() >= 3, "{} transcripts", transcripts.len());
+    for steps in &transcripts {
+        check_transcript("docs/cli.md", steps);
+    }
+}
+
+/// Runs each step and checks the lines it shows (`head -1 FILE` looks at the previous
+/// command's standard output; `> FILE` means the shown lines are standard error).
+fn check_transcript(document: &str, steps: &[TourStep]) {
+    let scratch = Scratch::new("transcript");
     let mut last_stdout = String::new();
-    for step in &steps {
+    for step in steps {
         if let Some(file) = step.command.strip_prefix("head -1 ") {
             // The documented record is wrapped and abbreviated: each `"key":value` shown must
             // be in the first line the previous command wrote to `file`.
@@ -215,17 +245,17 @@ fn readme_tour_is_real_output() {
             .unwrap_or_else(|| panic!("tour step is not a fep command: {}", step.command));
         // Output redirection becomes a captured stdout; named output files go to scratch.
         let (command, _redirect) = command.split_once(" > ").unwrap_or((command, ""));
-        let args: Vec<String> = command
-            .split_whitespace()
+        let args: Vec<String> = shell_words(command)
+            .into_iter()
             .map(|a| {
-                if std::path::Path::new(a)
+                if std::path::Path::new(&a)
                     .extension()
                     .is_some_and(|e| e == "json")
                     && !a.starts_with("fixtures/")
                 {
-                    scratch.path(a)
+                    scratch.path(&a)
                 } else {
-                    a.to_string()
+                    a
                 }
             })
             .collect();
@@ -238,14 +268,49 @@ fn readme_tour_is_real_output() {
             &run.stdout
         };
         if let Err(e) = lines_match(&step.shown, printed) {
-            panic!("README tour `{}` drifted:\n{e}", step.command);
+            panic!("{document} `{}` drifted:\n{e}", step.command);
         }
         last_stdout = run.stdout;
     }
 }
 
+/// Splits a documented command line like a shell: whitespace separates words, single quotes
+/// keep spaces and are removed.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut in_word = false;
+    for c in command.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
 #[test]
 fn abbreviated_lines_match_only_what_they_show() {
+    assert_eq!(
+        shell_words("explain '终端1 在' --json ''"),
+        ["explain", "终端1 在", "--json", ""]
+    );
     assert!(line_matches("a … c", "a b c"));
     assert!(!line_matches("a … c", "a b"));
     assert!(!line_matches("a b", "a b c"));
