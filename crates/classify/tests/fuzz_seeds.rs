@@ -1,6 +1,7 @@
 //! Replays the seeds (`fuzz/seeds/rules/`) and regression inputs
 //! (`fixtures/regressions/rules/`) of the `rules` fuzz target through the harness it calls
-//! (`classify::fuzz_support::rules`), plus prefixes and mutations of every rule-file fixture.
+//! (`classify::fuzz_support::rules_compact`) and through `rules` (the same checks over the whole
+//! builtin table), plus prefixes and mutations of every rule-file fixture.
 //!
 //! The seeds are the rule-file fixtures and the builtin table:
 //! `seeds_are_generated_from_the_fixtures` fails when they drift, and
@@ -9,7 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use classify::fuzz_support::{RulesOutcome, rules};
+use classify::fuzz_support::{RulesOutcome, rules, rules_compact};
 use proptest::prelude::*;
 
 fn repo() -> PathBuf {
@@ -46,8 +47,16 @@ fn generated_seeds() -> Vec<(String, Vec<u8>)> {
     seeds
 }
 
+/// Both harnesses; the outcome over the whole builtin table.
 fn check(what: &str, data: &[u8]) -> RulesOutcome {
+    rules_compact(data).unwrap_or_else(|violation| panic!("{what} (compact base): {violation}"));
     rules(data).unwrap_or_else(|violation| panic!("{what}: {violation}"))
+}
+
+/// Both harnesses, for proptest.
+fn both(data: &[u8]) -> Result<(), String> {
+    rules_compact(data).map_err(|e| format!("compact base: {e}"))?;
+    rules(data).map(drop)
 }
 
 #[test]
@@ -136,7 +145,7 @@ proptest! {
 
     #[test]
     fn random_bytes_pass_the_harness(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        if let Err(e) = rules(&bytes) {
+        if let Err(e) = both(&bytes) {
             return Err(TestCaseError::fail(e));
         }
     }
@@ -155,7 +164,7 @@ proptest! {
                 *slot = byte;
             }
         }
-        if let Err(e) = rules(&bytes) {
+        if let Err(e) = both(&bytes) {
             return Err(TestCaseError::fail(format!("{name}: {e}")));
         }
     }

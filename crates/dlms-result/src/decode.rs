@@ -61,12 +61,32 @@ pub fn decode_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Decoded<'a>, 
     let end = decoded.preamble_len.saturating_add(decoded.frame_len);
     let trailing = input.len().saturating_sub(end);
     if trailing > 0 {
-        return Err(DecodeError::new(
+        return filling_candidate(input, &decoded, limits).ok_or(DecodeError::new(
             end,
             DecodeErrorKind::TrailingBytes { count: trailing },
         ));
     }
     Ok(decoded)
+}
+
+/// When the first protocol that decodes leaves bytes over, another candidate whose frame fills
+/// the input exactly. A DL/T 698.45 frame whose SA holds `68` at byte 7 can start with a whole
+/// DL/T 645 frame when the 645 length, checksum and end byte line up by chance (found by the
+/// `frame_698` and `roundtrip_698` fuzz targets; `fixtures/regressions/frame_698/`): the input
+/// is one frame, and the reading that explains all of it is that frame.
+#[cold]
+fn filling_candidate<'a>(
+    input: &'a [u8],
+    decoded: &Decoded<'a>,
+    limits: &Limits,
+) -> Option<Decoded<'a>> {
+    let start = decoded.preamble_len;
+    candidates(input.get(start..).unwrap_or_default())
+        .into_iter()
+        .flatten()
+        .filter(|&protocol| protocol != decoded.protocol)
+        .filter_map(|protocol| decode_as(protocol, input, start, limits, 0).ok())
+        .find(|other| other.preamble_len.saturating_add(other.frame_len) == input.len())
 }
 
 /// Decodes the frame at the start of `input` (after any `FE` wake-up bytes), whatever its
@@ -298,6 +318,34 @@ mod tests {
         assert_eq!(
             plausibility(Probe::NotAFrame(DecodeErrorKind::Truncated { needed: 1 })),
             plausibility(Probe::Incomplete)
+        );
+    }
+
+    #[test]
+    fn a_dlt698_frame_that_starts_with_a_dlt645_frame_decodes_as_itself() {
+        // Found by the frame_698 fuzz target: 146 bytes of DL/T 698.45 whose first 60 bytes
+        // are a valid DL/T 645 frame (SA holds 68 at byte 7; length, CS and 16 line up).
+        let frame = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/regressions/frame_698/dlt698-starts-with-a-valid-645-frame.bin"
+        ));
+        assert_eq!(
+            candidates(frame),
+            [Some(Protocol::Dlt645), Some(Protocol::Dlt698), None]
+        );
+        let limits = Limits::DEFAULT;
+        let first = decode_nested(frame, &limits, 0).unwrap();
+        assert_eq!((first.protocol, first.frame_len), (Protocol::Dlt645, 60));
+        let decoded = decode(frame).unwrap();
+        assert_eq!(decoded.protocol, Protocol::Dlt698);
+        assert_eq!(decoded.frame_len, frame.len());
+        // With a byte more, no candidate fills the input: the first reading's error stands.
+        let mut longer = frame.to_vec();
+        longer.push(0x16);
+        let e = decode(&longer).unwrap_err();
+        assert_eq!(
+            (e.offset(), e.kind()),
+            (60, DecodeErrorKind::TrailingBytes { count: 87 })
         );
     }
 

@@ -29,5 +29,6 @@ pub use repair::repaired;
 pub use roundtrip::{
     ActionItem698, ActionThenGetItem698, Apdu698, Data698, GetItem698, Link698, Proxied698,
     Result698, RoundTrip698, SetItem698, SetThenGetItem698, Trailer698, roundtrip_698,
+    roundtrip_698_frame,
 };
 pub use stream::stream;

@@ -492,6 +492,58 @@ fn every_address_kind_and_length_round_trips() {
     }
 }
 
+/// Regression of `roundtrip_698` (`fixtures/regressions/roundtrip_698/`): a built frame whose
+/// first bytes are also a whole DL/T 645 frame (SA puts `68` at byte 7 and the 645 length in
+/// byte 9; the content supplies the 645 checksum and end byte) still decodes as itself. One
+/// value of the content byte under the 645 checksum makes that 645 reading valid in this
+/// normal build.
+#[test]
+fn a_built_frame_that_starts_with_a_dlt645_frame_round_trips() {
+    // 645 frame: 68 A0…A5 68 C L data CS 16 = bytes 0..32; the 698.45 SA (bytes 5..11) gives
+    // its second 68 (byte 7), C and L.
+    // C = 91 (read-data response, SA byte 3), L = 20 (SA byte 4).
+    let address = vec![0x01, 0x00, 0x68, 0x91, 20, 0x00];
+    let mut valid_645_prefixes = 0;
+    for checksum in 0..=u8::MAX {
+        let mut content = vec![0x16; 20];
+        // The octet-string content starts at byte 24 (APDU 85 01 PIID OAD 01 09 len at 14..24):
+        // content[6] is byte 30, the 645 CS; content[7] is byte 31, its 16.
+        content[6] = checksum;
+        let spec = RoundTrip698 {
+            link: Link698 {
+                preamble: 0,
+                scrambled: false,
+                kind: 0,
+                logical: 0,
+                address: address.clone(),
+                client: 0x10,
+            },
+            apdu: Apdu698::GetNormal {
+                oad: 0x4001_0200,
+                result: Result698::Data(Data698::Bytes {
+                    kind: 0,
+                    content,
+                    long_length: false,
+                }),
+            },
+            trailer: Trailer698::None,
+            security: false,
+            mac: None,
+        };
+        let frame = fuzz_support::roundtrip_698_frame(&spec);
+        if let Ok((prefix, rest)) = dlms_result::dlt645::Frame::parse(&frame) {
+            assert_eq!((prefix.frame_len(), rest.len()), (32, frame.len() - 32));
+            // On its own the prefix decodes as DL/T 645, so `decode` meets that reading first.
+            let alone = dlms_result::decode(&frame[..32]).unwrap();
+            assert_eq!(alone.protocol, dlms_result::Protocol::Dlt645);
+            valid_645_prefixes += 1;
+        }
+        let results = fuzz_support::roundtrip_698(&spec).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(results, Some(1), "{spec:?}");
+    }
+    assert_eq!(valid_645_prefixes, 1);
+}
+
 /// Data descriptions up to a few levels deep.
 fn data_698() -> impl Strategy<Value = Data698> {
     let leaf = prop_oneof![

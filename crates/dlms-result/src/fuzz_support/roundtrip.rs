@@ -17,10 +17,17 @@ pub use spec::{
 use crate::{Direction, Protocol, decode};
 
 use super::checks::check_results;
-use super::frames::{frame, shorter_frame_first};
+use super::frames::frame;
 
 /// The largest APDU built: well inside the 14-bit L of a DL/T 698.45 frame.
 const MAX_APDU: usize = 8 * 1024;
+
+/// The frame `spec` describes, as [`roundtrip_698`] builds it (empty when the APDU is larger
+/// than one frame): lets tests look at the bytes the harness decodes.
+#[must_use]
+pub fn roundtrip_698_frame(spec: &RoundTrip698) -> Vec<u8> {
+    spec::build(spec).frame
+}
 
 /// Builds the frame `spec` describes, decodes it and compares everything the description
 /// determines. Descriptions too large for one frame are skipped.
@@ -35,19 +42,21 @@ pub fn roundtrip_698(spec: &RoundTrip698) -> Result<Option<usize>, String> {
         return Ok(None);
     }
     let bytes = built.frame;
-    let decoded = match decode(&bytes) {
-        Ok(decoded) => decoded,
-        // The known dispatch limitation (see `frames::shorter_frame_first`): the frame starts
-        // with something a DL/T 645 or Q/GDW 1376.1 link layer accepts.
-        Err(e) if shorter_frame_first(&bytes, &e) => return Ok(None),
-        Err(e) => {
-            return Err(format!(
-                "roundtrip: the built frame does not decode: {e}\nspec {spec:?}\nframe {bytes:02X?}"
-            ));
-        }
-    };
+    let decoded = decode(&bytes).map_err(|e| {
+        format!(
+            "roundtrip: the built frame does not decode: {e}\nspec {spec:?}\nframe {bytes:02X?}"
+        )
+    })?;
     // The whole-frame invariants hold for built frames too.
     frame(&bytes)?;
+    if decoded.protocol != Protocol::Dlt698 {
+        // The built bytes are also a whole frame of another protocol, which `decode` tries
+        // first: a DL/T 645 reading when byte 7 is `68` and byte 9 (its L) matches the length
+        // (regression `roundtrip_698/preamble-and-list-fill-a-645-frame`). With the checksums
+        // off (cfg(fuzzing)) that shape is enough; in a normal build the 8-bit checksum must
+        // match too (1 in 256 of such frames). Both readings are valid: nothing to compare.
+        return Ok(None);
+    }
     check_results("roundtrip", &bytes, 0, &decoded.results)?;
     let link = spec.link.normalized();
     let address = decoded.server_address;
