@@ -59,6 +59,14 @@ pub(crate) enum Event {
         start: usize,
         end: usize,
     },
+    /// An element split whole but larger than the element cap: reported, never parsed
+    /// (the same problem as for one that outgrows the cap across blocks, so that output does
+    /// not depend on where blocks end).
+    TooLarge {
+        slot: u32,
+        index: u64,
+        start: usize,
+    },
     Gap {
         slot: u32,
         pos: usize,
@@ -133,7 +141,8 @@ pub(crate) struct Driver {
     pub(crate) doc: Option<DocState>,
     /// The number the next document gets.
     pub(crate) next_doc: u64,
-    /// Values of outer keys larger than this are damage.
+    /// Values of outer keys larger than this are damage; elements larger than this are
+    /// [`Event::TooLarge`] (the element cap).
     value_cap: usize,
 }
 
@@ -453,10 +462,16 @@ impl Driver {
         found.clear();
         let stop = split::split_array(buf, cursor, expect, budget, &mut found);
         let slot = Self::slot(*open_slot).unwrap_or(u32::MAX);
+        let cap = self.value_cap;
         if let Some(doc) = open_slot.and_then(|slot| round.docs.get_mut(slot)) {
             let work_known = doc.work_id.is_some();
             for event in &found {
                 round.events.push(match *event {
+                    ArrayEvent::Element { start, end } if end.saturating_sub(start) > cap => {
+                        let index = doc.next_index;
+                        doc.next_index = index.saturating_add(1);
+                        Event::TooLarge { slot, index, start }
+                    }
                     ArrayEvent::Element { start, end } => {
                         *used = used.saturating_add(end.saturating_sub(start));
                         let index = doc.next_index;

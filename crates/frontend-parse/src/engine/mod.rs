@@ -23,8 +23,8 @@ use std::sync::Mutex;
 use counters::Counters;
 use driver::{DocState, Driver, Event, Mode, Round, RoundStop, SkipState};
 use input::BlockReader;
-use resync::{Anchor, find_anchor};
-use worker::{BatchContext, BatchResult, Stop, WorkerState};
+use resync::{Anchor, DocumentAnchors, find_anchor, line_start_after};
+use worker::{BatchContext, BatchResult, Stop, WorkerState, too_large_reason};
 
 pub use entry::{
     DocumentInfo, DocumentKind, ElementEntry, Entry, EnvelopeEntry, Problem, ProblemKind, Progress,
@@ -364,9 +364,33 @@ struct Stream {
     base: u64,
     cursor: usize,
     eof: bool,
+    /// Whether `buf[0]` is at a line start of the input (for document anchors, which the
+    /// dropped front of the buffer must not change).
+    starts_line: bool,
 }
 
 impl Stream {
+    /// Drops the first `consumed` bytes of the buffer, keeping the line-start state.
+    fn drop_front(&mut self, consumed: usize) {
+        let consumed = consumed.min(self.buf.len());
+        let dropped = self.buf.get(..consumed).unwrap_or_default();
+        self.starts_line = line_start_after(dropped, self.starts_line);
+        self.buf.drain(..consumed);
+        self.base = self.base.saturating_add(consumed as u64);
+        self.cursor = 0;
+    }
+
+    /// How document anchors are found: anywhere between documents, else at line starts.
+    fn document_anchors(&self, doc_open: bool) -> DocumentAnchors {
+        if doc_open {
+            DocumentAnchors::AtLineStart {
+                buf_starts_line: self.starts_line,
+            }
+        } else {
+            DocumentAnchors::Anywhere
+        }
+    }
+
     fn view(&self) -> View<'_> {
         View {
             buf: &self.buf,
@@ -400,6 +424,7 @@ where
             base: 0,
             cursor: 0,
             eof: false,
+            starts_line: true,
         };
         let mut driver = Driver::new(self.next_doc, self.options().max_element_size);
         let mut round = Round::default();
@@ -528,6 +553,13 @@ where
                     self.bytes = self
                         .bytes
                         .saturating_add(buf.len().saturating_sub(tail) as u64);
+                    let dropped = usize::try_from(base.saturating_sub(stream.base))
+                        .unwrap_or(usize::MAX)
+                        .min(stream.buf.len());
+                    stream.starts_line = line_start_after(
+                        stream.buf.get(..dropped).unwrap_or_default(),
+                        stream.starts_line,
+                    );
                     spare = core::mem::replace(&mut stream.buf, buf);
                     stream.base = base;
                     stream.cursor = 0;
@@ -557,7 +589,7 @@ where
                             &stream,
                             &mut driver,
                             ProblemKind::TooLarge,
-                            format!("element larger than {max_element} bytes: skipped"),
+                            too_large_reason(max_element),
                         );
                         self.deliver(&problem)?;
                         driver.mode = Mode::Skip(SkipState::new());
@@ -576,6 +608,7 @@ where
                             false,
                             max_element,
                             &mut self.main.parser,
+                            stream.document_anchors(driver.doc.is_some()),
                         );
                         let kind = if open {
                             ProblemKind::Damaged
@@ -630,10 +663,7 @@ where
         stream: &mut Stream,
         block: Option<input::Block>,
     ) -> Result<(), EngineError> {
-        let consumed = stream.cursor.min(stream.buf.len());
-        stream.buf.drain(..consumed);
-        stream.base = stream.base.saturating_add(consumed as u64);
-        stream.cursor = 0;
+        stream.drop_front(stream.cursor);
         match block {
             Some(Ok(block)) => {
                 self.bytes = self.bytes.saturating_add(block.len() as u64);
@@ -701,6 +731,7 @@ where
                     true,
                     self.options().max_element_size,
                     &mut self.main.parser,
+                    stream.document_anchors(driver.doc.is_some()),
                 );
                 let found = matches!(anchor, Anchor::Element(_) | Anchor::Document(_));
                 let kind = match (found, open) {
@@ -766,6 +797,7 @@ where
             stream.eof,
             self.options().max_element_size,
             &mut self.main.parser,
+            stream.document_anchors(driver.doc.is_some()),
         );
         match anchor {
             Anchor::NeedMore(at) => {
@@ -934,6 +966,8 @@ where
             input,
             mode: self.options().response_flag,
             sample_cap: self.options().max_samples,
+            max_element: self.options().max_element_size,
+            buf_starts_line: stream.starts_line,
         };
         let results = self.parse_batches(&context, &batches, prepare);
         for (result, range) in results.into_iter().zip(batches) {
@@ -1092,6 +1126,7 @@ where
             stream.eof,
             self.options().max_element_size,
             &mut self.main.parser,
+            stream.document_anchors(slot.and_then(|slot| round.doc(slot)).is_some()),
         );
         if let (Anchor::Element(at), Some(Event::Element { start: next, .. })) =
             (anchor, round.events.get(stop.event.saturating_add(1)))

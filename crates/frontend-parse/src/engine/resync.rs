@@ -17,6 +17,22 @@ const DOCUMENT_KEYS: [&[u8]; 7] = [
     b"timestamp",
 ];
 
+/// Where a `{` whose first key is a document key counts as a new document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DocumentAnchors {
+    /// Anywhere: no document is open (garbage between documents), so the first `{` that
+    /// opens with a document key is where the next document starts (`garbage{"devDataList"`).
+    Anywhere,
+    /// Only at the start of a line (NDJSON): inside a damaged document a `{` elsewhere is
+    /// more likely an element. `buf_starts_line` tells whether the buffer's first byte is at
+    /// a line start of the input (the buffer is a window on the input: its first byte is not
+    /// the input's first byte once consumed bytes were dropped).
+    AtLineStart {
+        /// Whether `buf[0]` is at a line start.
+        buf_starts_line: bool,
+    },
+}
+
 /// Where splitting can start again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Anchor {
@@ -39,6 +55,7 @@ pub(crate) fn find_anchor(
     eof: bool,
     limit: usize,
     parser: &mut ElementParser,
+    documents: DocumentAnchors,
 ) -> Anchor {
     let mut search = from;
     loop {
@@ -64,7 +81,13 @@ pub(crate) fn find_anchor(
         if after.get(first) != Some(&b'"') {
             continue;
         }
-        if starts_line(buf, open) {
+        let document_possible = match documents {
+            DocumentAnchors::Anywhere => true,
+            DocumentAnchors::AtLineStart { buf_starts_line } => {
+                starts_line(buf, open, buf_starts_line)
+            }
+        };
+        if document_possible {
             let key_start = search.saturating_add(first).saturating_add(1);
             let key = buf.get(key_start..).unwrap_or_default();
             match memchr::memchr(b'"', key) {
@@ -100,15 +123,28 @@ pub(crate) fn find_anchor(
     }
 }
 
-/// Whether `pos` starts a line (only whitespace since the previous `\n`).
-fn starts_line(buf: &[u8], pos: usize) -> bool {
+/// Whether `pos` starts a line (only whitespace since the previous `\n`, or since the
+/// buffer's start when `buf_starts_line`).
+fn starts_line(buf: &[u8], pos: usize, buf_starts_line: bool) -> bool {
     let before = buf.get(..pos).unwrap_or_default();
     match before
         .iter()
         .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
     {
         Some(index) => before.get(index) == Some(&b'\n'),
-        None => pos == 0,
+        None => buf_starts_line,
+    }
+}
+
+/// Whether the byte after `consumed` is at a line start, given whether `consumed`'s first
+/// byte was: the line-start state carried over when a buffer's front is dropped.
+pub(crate) fn line_start_after(consumed: &[u8], starts_line: bool) -> bool {
+    match consumed
+        .iter()
+        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+    {
+        Some(index) => consumed.get(index) == Some(&b'\n'),
+        None => starts_line,
     }
 }
 
@@ -117,7 +153,16 @@ mod tests {
     use super::*;
 
     fn anchor(buf: &str, eof: bool) -> Anchor {
-        find_anchor(buf.as_bytes(), 0, eof, 1 << 20, &mut ElementParser::new())
+        find_anchor(
+            buf.as_bytes(),
+            0,
+            eof,
+            1 << 20,
+            &mut ElementParser::new(),
+            DocumentAnchors::AtLineStart {
+                buf_starts_line: true,
+            },
+        )
     }
 
     #[test]
@@ -134,6 +179,48 @@ mod tests {
         // Not at a line start: the element inside is the anchor.
         let buf = "garbage {\"devDataList\":[{\"devSn\":\"1\"}]}";
         assert_eq!(anchor(buf, true), Anchor::Element(24));
+    }
+
+    #[test]
+    fn document_anchor_after_a_dropped_buffer_front() {
+        let buf = br#"{"devDataList":[{"devSn":"1"}]}"#;
+        let mut parser = ElementParser::new();
+        let mut at = |documents| find_anchor(buf, 0, true, 1 << 20, &mut parser, documents);
+        // The `{` at the buffer's start follows dropped bytes that did not end a line.
+        assert_eq!(
+            at(DocumentAnchors::AtLineStart {
+                buf_starts_line: false
+            }),
+            Anchor::Element(16)
+        );
+        assert_eq!(
+            at(DocumentAnchors::AtLineStart {
+                buf_starts_line: true
+            }),
+            Anchor::Document(0)
+        );
+        assert_eq!(at(DocumentAnchors::Anywhere), Anchor::Document(0));
+        let garbage = br#"this is not{"devDataList":[]}"#;
+        assert_eq!(
+            find_anchor(
+                garbage,
+                1,
+                true,
+                1 << 20,
+                &mut parser,
+                DocumentAnchors::Anywhere
+            ),
+            Anchor::Document(11)
+        );
+    }
+
+    #[test]
+    fn line_start_carries_over_dropped_bytes() {
+        assert!(line_start_after(b"", true));
+        assert!(!line_start_after(b"", false));
+        assert!(line_start_after(b"x\n \t", false));
+        assert!(!line_start_after(b"\nx ", true));
+        assert!(line_start_after(b"  ", true));
     }
 
     #[test]

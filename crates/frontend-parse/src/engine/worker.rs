@@ -7,10 +7,15 @@ use core::ops::Range;
 use super::counters::Counters;
 use super::driver::{Event, Round};
 use super::entry::{ElementEntry, Entry, EnvelopeEntry, Problem, ProblemKind};
-use super::resync::{Anchor, find_anchor};
+use super::resync::{Anchor, DocumentAnchors, find_anchor};
 use crate::element::{ElementError, ElementErrorKind, ElementParser};
 use crate::failure::{Failure, Location, ResponseFlagMode, extract_failures};
 use crate::split::GapIssue;
+
+/// The reason given for an element larger than the cap, wherever it is found.
+pub(crate) fn too_large_reason(max_element: usize) -> String {
+    format!("element larger than {max_element} bytes: skipped")
+}
 
 /// Buffers one worker reuses from batch to batch.
 #[derive(Debug, Default)]
@@ -37,6 +42,10 @@ pub(crate) struct BatchContext<'r> {
     pub(crate) input: usize,
     pub(crate) mode: ResponseFlagMode,
     pub(crate) sample_cap: usize,
+    /// The element cap, for the text of [`ProblemKind::TooLarge`].
+    pub(crate) max_element: usize,
+    /// Whether `buf[0]` is at a line start of the input (for document anchors).
+    pub(crate) buf_starts_line: bool,
 }
 
 /// Where a batch stopped: an anomaly the caller's thread must resolve (resynchronise).
@@ -133,6 +142,18 @@ impl BatchContext<'_> {
                         event: index,
                         error: None,
                     });
+                }
+                Event::TooLarge { slot, index, start } => {
+                    let problem = Problem {
+                        doc: self.doc_number(slot),
+                        element: Some(index),
+                        offset: self.offset(start),
+                        input: self.input,
+                        kind: ProblemKind::TooLarge,
+                        reason: too_large_reason(self.max_element),
+                    };
+                    counters.record_problem(&problem);
+                    work(&Entry::Problem(&problem), output);
                 }
                 Event::Gap { slot, pos, issue } => {
                     let kind = match issue {
@@ -253,6 +274,9 @@ impl BatchContext<'_> {
             true,
             end.saturating_sub(start),
             &mut state.parser,
+            DocumentAnchors::AtLineStart {
+                buf_starts_line: self.buf_starts_line,
+            },
         );
         matches!(inside, Anchor::None)
     }

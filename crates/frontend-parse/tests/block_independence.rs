@@ -1,0 +1,202 @@
+//! Output must not depend on the read block size or the thread count: the element cap and
+//! resynchronisation after leading garbage give the same entries and summary whatever the
+//! blocks (the fixed `batch` regressions under `fixtures/regressions/batch/`).
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{check_identity, run_bytes};
+use frontend_parse::{Options, Summary};
+
+/// Block sizes that cut the inputs below in different places (61 is the fuzz harness's).
+const BLOCK_SIZES: [usize; 4] = [1, 61, 4096, 2 << 20];
+
+/// Runs `bytes` with every block size and 1 and 2 threads; asserts that all runs agree and
+/// returns the entry lines and summary.
+fn same_for_all_blocks(bytes: &[u8], max_element_size: usize) -> (Vec<String>, Summary) {
+    let reference = run_bytes(
+        Options {
+            threads: 1,
+            max_element_size,
+            ..Options::default()
+        },
+        bytes,
+    );
+    check_identity(&reference.1);
+    for block_size in BLOCK_SIZES {
+        for threads in [1, 2] {
+            let options = Options {
+                threads,
+                block_size,
+                batch_size: 128,
+                max_element_size,
+                ..Options::default()
+            };
+            let run = run_bytes(options, bytes);
+            assert_eq!(run, reference, "block size {block_size}, {threads} threads");
+        }
+    }
+    reference
+}
+
+fn regression(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/regressions/batch")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn element(serial: &str, value_len: usize) -> String {
+    format!(
+        r#"{{"devSn":"{serial}","succ":"1","dataItem":[{{"dataItemId":"a","responseFlag":0,"value":"{}"}}]}}"#,
+        "x".repeat(value_len)
+    )
+}
+
+#[test]
+fn element_over_the_cap_inside_one_block_is_too_large() {
+    let cap = 1000;
+    let input = format!(
+        r#"{{"devDataList":[{},{},{}],"workId":"W"}}"#,
+        element("a", 10),
+        element("big", cap),
+        element("b", 10)
+    );
+    let (lines, summary) = same_for_all_blocks(input.as_bytes(), cap);
+    let offset = input.find(r#"{"devSn":"big""#).unwrap();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|line| line.starts_with("P "))
+            .collect::<Vec<_>>(),
+        [&format!(
+            "P doc=0 el=Some(1) off={offset} TooLarge element larger than {cap} bytes: skipped"
+        )]
+    );
+    assert_eq!((summary.elements, summary.malformed), (3, 1));
+}
+
+#[test]
+fn element_exactly_at_the_cap_is_parsed() {
+    let probe = element("c", 0).len();
+    let cap = element("c", 300).len();
+    assert!(cap > probe);
+    let input = format!(r#"{{"devDataList":[{}]}}"#, element("c", 300));
+    let (_, summary) = same_for_all_blocks(input.as_bytes(), cap);
+    assert_eq!((summary.elements_ok, summary.malformed), (1, 0));
+    let (_, summary) = same_for_all_blocks(input.as_bytes(), cap - 1);
+    assert_eq!((summary.elements_ok, summary.malformed), (0, 1));
+}
+
+#[test]
+fn deeply_nested_element_over_the_cap_is_too_large() {
+    let depth = 5000;
+    let input = format!(
+        r#"{{"devDataList":[{}{}]}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let (lines, _) = same_for_all_blocks(input.as_bytes(), 4096);
+    assert!(lines[0].contains("TooLarge"), "{lines:?}");
+}
+
+#[test]
+fn fixed_cap_regressions_replay() {
+    for name in [
+        "element-over-the-cap-in-one-block.bin",
+        "duplicate-keys-and-10000-digit-number.bin",
+        "json-nested-100000-deep.bin",
+    ] {
+        let bytes = regression(name);
+        frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (lines, _) = same_for_all_blocks(&bytes, 4096);
+        assert!(
+            lines.iter().any(|line| line.contains("TooLarge")),
+            "{name}: {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn document_after_leading_garbage_starts_at_its_brace() {
+    // Cut at every block size: the `{` after the garbage is a document whatever the blocks.
+    let input = r#"this is not{"devDataList":[    ,              ],             ]"#;
+    let (lines, summary) = same_for_all_blocks(input.as_bytes(), 4096);
+    assert_eq!(
+        lines,
+        [
+            "P doc=0 el=None off=0 Syntax unexpected bytes between documents",
+            "P doc=0 el=None off=31 StrayComma stray comma",
+            "P doc=0 el=None off=61 Syntax expected a key",
+        ]
+    );
+    assert_eq!(summary.document_list.len(), 1);
+    assert_eq!(summary.document_list[0].offset, 11);
+}
+
+#[test]
+fn ndjson_document_after_damage_is_found_at_any_block_size() {
+    // Damage inside a document, then a document on the next line: the line start must be
+    // recognised even when the buffer was cut right before it.
+    let input = concat!(
+        r#"{"devDataList":[{"devSn":"1"},{"devSn":"2","x":[}],"workId":"A"}"#,
+        "\n",
+        r#"{"devDataList":[{"devSn":"3"}],"workId":"B"}"#,
+        "\n",
+        r#"{"devDataList":[{"devSn":"4"},{"devSn":"5","x":[}]}"#,
+        r#" {"workId":"C","devDataList":[{"devSn":"6"}]}"#
+    );
+    let (_, summary) = same_for_all_blocks(input.as_bytes(), 4096);
+    let offsets: Vec<u64> = summary.document_list.iter().map(|doc| doc.offset).collect();
+    let second = u64::try_from(input.find(r#"{"devDataList":[{"devSn":"3""#).unwrap()).unwrap();
+    assert!(offsets.contains(&second), "{offsets:?}");
+}
+
+#[test]
+fn fixed_garbage_regressions_replay() {
+    for name in [
+        "garbage-then-stray-comma-across-blocks.bin",
+        "document-offset-after-garbage-depends-on-blocks.bin",
+    ] {
+        let bytes = regression(name);
+        let summary = frontend_parse::fuzz_support::run_batch(&bytes)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(summary.document_list[0].offset, 11, "{name}");
+        same_for_all_blocks(&bytes, 4096);
+    }
+}
+
+/// Pieces of an input: valid elements of any size around the cap, garbage, stray commas,
+/// broken elements and line breaks, between and inside documents.
+fn piece(kind: u8, size: usize) -> String {
+    match kind % 8 {
+        0 | 1 => element(&format!("s{size}"), size),
+        2 => "garbage ".to_owned(),
+        3 => ",".to_owned(),
+        4 => "\n".to_owned(),
+        5 => r#"{"devSn":"broken","x":[}"#.to_owned(),
+        6 => format!(r#"{{"devDataList":[{}"#, element("d", size / 2)),
+        _ => "]}".to_owned(),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn output_does_not_depend_on_blocks(
+        prefix in proptest::option::of("[a-z ]{1,20}"),
+        pieces in proptest::collection::vec((0u8..8, 0usize..700), 0..12),
+    ) {
+        let mut input = prefix.unwrap_or_default();
+        input.push_str(r#"{"devDataList":["#);
+        let body: Vec<String> = pieces.iter().map(|&(kind, size)| piece(kind, size)).collect();
+        input.push_str(&body.join(","));
+        input.push_str(r#"],"workId":"W"}"#);
+        same_for_all_blocks(input.as_bytes(), 512);
+    }
+}
