@@ -279,7 +279,13 @@ impl Batch {
         }
         if !args.quiet {
             let painter = Painter::new(style::use_color(color, style::stderr_is_terminal()));
-            let table = report::summary_table(&summary, &by_decision, started.elapsed(), painter);
+            let table = report::summary_table(
+                &summary,
+                &args.inputs,
+                &by_decision,
+                started.elapsed(),
+                painter,
+            );
             let _ = io::stderr().write_all(table.as_bytes());
         }
         status

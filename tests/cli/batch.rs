@@ -170,3 +170,20 @@ fn gen_is_deterministic() {
     assert_eq!(a.stdout, b.stdout);
     assert!(a.stdout.starts_with("{\"devDataList\":["));
 }
+
+#[test]
+fn malformed_samples_name_their_file_when_there_are_several() {
+    let good = fixture("batches/valid/seed_example.json");
+    let bad = fixture("batches/invalid/malformed.json");
+    let run = fep(&["batch", "--now", "1700000000", &good, &bad]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let samples: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("malformed:"))
+        .collect();
+    assert!(!samples.is_empty(), "{}", run.stderr);
+    for sample in samples {
+        assert!(sample.contains(&format!("{bad}: document 1")), "{sample}");
+    }
+}

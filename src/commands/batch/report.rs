@@ -16,6 +16,7 @@ const TOP: usize = 10;
 /// names, top result codes, malformed samples with offsets, warnings.
 pub(super) fn summary_table(
     summary: &Summary,
+    input_names: &[String],
     by_decision: &BTreeMap<&str, u64>,
     elapsed: Duration,
     p: Painter,
@@ -78,7 +79,13 @@ pub(super) fn summary_table(
         );
     }
     for sample in &summary.malformed_samples {
-        let _ = writeln!(t, "  {} {sample}", p.red("malformed:"));
+        // With several inputs, document numbers run across them: name the file too.
+        let file = match (summary.inputs > 1, input_names.get(sample.input)) {
+            (true, Some(name)) => format!("{name}: "),
+            (true, None) => format!("input {}: ", sample.input),
+            (false, _) => String::new(),
+        };
+        let _ = writeln!(t, "  {} {file}{sample}", p.red("malformed:"));
     }
     for warning in &summary.warnings {
         let _ = writeln!(t, "  {} {warning}", p.yellow("warning:"));
