@@ -200,3 +200,121 @@ proptest::proptest! {
         same_for_all_blocks(input.as_bytes(), 512);
     }
 }
+
+/// The problem lines of a run.
+fn problems(lines: &[String]) -> Vec<&str> {
+    lines
+        .iter()
+        .filter(|line| line.starts_with("P "))
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn key_over_the_limit_is_too_long_whatever_the_blocks() {
+    let cap = 300;
+    // The limit counts the key with its quotes.
+    let input = |key_len: usize| format!(r#"{{"{}":1,"devDataList":[]}}"#, " ".repeat(key_len - 2));
+    let (lines, summary) = same_for_all_blocks(input(cap).as_bytes(), cap);
+    assert_eq!(problems(&lines), Vec::<&str>::new());
+    assert_eq!(summary.document_list.len(), 1);
+    for key_len in [cap + 1, cap + 2, 3 * cap, 20 * cap] {
+        let (lines, _) = same_for_all_blocks(input(key_len).as_bytes(), cap);
+        assert_eq!(
+            problems(&lines),
+            ["P doc=0 el=None off=1 Syntax key too long"],
+            "key of {key_len} bytes"
+        );
+    }
+}
+
+/// A top-level value of `len` bytes.
+fn document_value(shape: &str, len: usize) -> String {
+    match shape {
+        "string" => format!(r#""{}""#, "m".repeat(len - 2)),
+        "number" => "9".repeat(len),
+        "object" => format!(r#"{{"a":"{}"}}"#, "m".repeat(len - 8)),
+        _ => format!("[{}]", " ".repeat(len - 2)),
+    }
+}
+
+#[test]
+fn document_value_over_the_limit_is_too_large_whatever_the_blocks() {
+    let cap = 300;
+    for shape in ["string", "number", "object", "array"] {
+        let input = |len: usize| {
+            format!(
+                r#"{{"code":400,"message":{},"success":false}}"#,
+                document_value(shape, len)
+            )
+        };
+        let offset = input(cap).find(r#""message":"#).unwrap() + 10;
+        let (lines, summary) = same_for_all_blocks(input(cap).as_bytes(), cap);
+        assert_eq!(problems(&lines), Vec::<&str>::new(), "{shape} at the limit");
+        assert_eq!(summary.document_list.len(), 1, "{shape} at the limit");
+        for len in [cap + 1, cap + 2, 3 * cap, 20 * cap] {
+            let (lines, _) = same_for_all_blocks(input(len).as_bytes(), cap);
+            assert_eq!(
+                problems(&lines),
+                [format!(
+                    "P doc=0 el=None off={offset} Syntax document value too large or unterminated"
+                )],
+                "{shape} of {len} bytes"
+            );
+        }
+    }
+}
+
+#[test]
+fn fixed_document_limit_regressions_replay() {
+    for (name, expected) in [
+        (
+            "key-over-the-limit-inside-one-block.bin",
+            "P doc=0 el=None off=1 Syntax key too long",
+        ),
+        (
+            "envelope-value-over-the-limit-inside-one-block.bin",
+            "P doc=0 el=None off=46 Syntax document value too large or unterminated",
+        ),
+    ] {
+        let bytes = regression(name);
+        frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (lines, _) = same_for_all_blocks(&bytes, 4096);
+        assert_eq!(problems(&lines), [expected], "{name}");
+    }
+}
+
+#[test]
+fn corrupt_gzip_checksum_is_reported_whatever_the_blocks() {
+    let name = "corrupt-gzip-checksum-reported-by-one-block-size.bin";
+    let bytes = regression(name);
+    frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (lines, summary) = same_for_all_blocks(&bytes, 4096);
+    assert_eq!(
+        problems(&lines),
+        [
+            "P doc=0 el=Some(0) off=37 InvalidElement invalid JSON at byte 0: InvalidUtf8 at character 0",
+            "P doc=1 el=Some(0) off=650 InvalidElement invalid JSON at byte 0: InvalidUtf8 at character 0",
+            "P doc=0 el=None off=958 InputError input ends early: corrupt gzip stream does not have a matching checksum",
+        ]
+    );
+    assert_eq!(summary.document_list.len(), 4);
+    // Block sizes around the decompressed length (958 bytes), where the checksum error
+    // arrives right after the last data block or with it.
+    for block_size in [500, 957, 958, 959, 2000] {
+        for threads in [1, 2] {
+            let options = Options {
+                threads,
+                block_size,
+                batch_size: 128,
+                max_element_size: 4096,
+                ..Options::default()
+            };
+            assert_eq!(
+                run_bytes(options, &bytes).0,
+                lines,
+                "block size {block_size}, {threads} threads"
+            );
+        }
+    }
+}

@@ -381,12 +381,19 @@ impl Driver {
                 );
             }
         }
-        let Some(key_end) = string_end(buf, pos) else {
-            return if buf.len().saturating_sub(pos) > self.value_cap {
-                Self::damage(round, *open_slot, pos, ProblemKind::Syntax, "key too long")
-            } else {
-                need_more(pos)
-            };
+        // The key's length with its quotes, or (while it is open) a lower bound of it: the
+        // limit is judged on the same length whether the key is whole in the buffer or cut
+        // by its end, so that output does not depend on where blocks end.
+        let key_end = string_end(buf, pos);
+        let key_len = key_end.map_or_else(
+            || buf.len().saturating_sub(pos).saturating_add(1),
+            |end| end.saturating_sub(pos),
+        );
+        if key_len > self.value_cap {
+            return Self::damage(round, *open_slot, pos, ProblemKind::Syntax, "key too long");
+        }
+        let Some(key_end) = key_end else {
+            return need_more(pos);
         };
         let key = OuterKey::from_bytes(
             buf.get(pos.saturating_add(1)..key_end.saturating_sub(1))
@@ -416,23 +423,41 @@ impl Driver {
             self.mode = Mode::Array(Expect::ValueOrEnd);
             return Step::Continue(value.saturating_add(1));
         }
-        let end = match buf.get(value) {
-            Some(b'"') => string_end(buf, value),
-            Some(b'{' | b'[') => value_end(buf, value, self.value_cap),
-            _ => scalar_end(buf, value),
+        let (end, closed_by_value) = match buf.get(value) {
+            Some(b'"') => (string_end(buf, value), true),
+            // Scans at most one byte past the cap: a longer value is too large anyway.
+            Some(b'{' | b'[') => (
+                value_end(buf, value, self.value_cap.saturating_add(1)),
+                true,
+            ),
+            _ => (scalar_end(buf, value), false),
         };
+        // The value's length, or (while it is open) a lower bound of it: a string or a
+        // container still lacks its closing byte, a scalar may end where the buffer does.
+        // The limit is judged on the same length whether the value is whole in the buffer
+        // or cut by its end, so that output does not depend on where blocks end.
+        let value_len = end.map_or_else(
+            || {
+                let seen = buf.len().saturating_sub(value);
+                if closed_by_value {
+                    seen.saturating_add(1)
+                } else {
+                    seen
+                }
+            },
+            |end| end.saturating_sub(value),
+        );
+        if value_len > self.value_cap {
+            return Self::damage(
+                round,
+                *open_slot,
+                value,
+                ProblemKind::Syntax,
+                "document value too large or unterminated",
+            );
+        }
         let Some(end) = end else {
-            return if buf.len().saturating_sub(value) >= self.value_cap {
-                Self::damage(
-                    round,
-                    *open_slot,
-                    value,
-                    ProblemKind::Syntax,
-                    "document value too large or unterminated",
-                )
-            } else {
-                need_more(pos)
-            };
+            return need_more(pos);
         };
         if let Some(doc) = doc {
             if key == OuterKey::WorkId && doc.work_id.is_none() {

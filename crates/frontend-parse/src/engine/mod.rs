@@ -495,6 +495,11 @@ where
                     eof: stream.eof,
                 };
                 let (base, reader, spare) = (stream.base, &reader, &mut spare);
+                let pending = &mut pending_block;
+                // A block read ahead before a restart (the read error or the end that followed
+                // the data) comes first: reading past it would lose it, and whether a read
+                // error reaches the output would then depend on where blocks end.
+                let mut next_block = || pending.take().unwrap_or_else(|| reader.next_block());
                 let mut prepare = || {
                     if let Some(after_split) = after_split.take() {
                         speculation = speculate(
@@ -502,7 +507,7 @@ where
                             base,
                             stop,
                             after_split,
-                            reader,
+                            (reader, &mut next_block),
                             spare,
                             (next_budget, suspect),
                         );
@@ -1284,7 +1289,7 @@ fn speculate(
     base: u64,
     stop: RoundStop,
     mut driver: Driver,
-    reader: &BlockReader,
+    (reader, next_block): (&BlockReader, &mut dyn FnMut() -> Option<input::Block>),
     spare: &mut Vec<u8>,
     (budget, hold_limit): (usize, usize),
 ) -> Speculation {
@@ -1314,7 +1319,7 @@ fn speculate(
                 // The engine's checks for oversized or damaged elements come first.
                 return Speculation::None;
             }
-            match reader.next_block() {
+            match next_block() {
                 Some(Ok(block)) => {
                     spare.clear();
                     spare.extend_from_slice(tail);
