@@ -45,6 +45,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzz_support;
 pub mod gdw1376;
+mod hex;
 mod limits;
 mod parse;
 mod probe;

@@ -6,6 +6,7 @@
 use core::fmt;
 
 use crate::code::ResultCode;
+use crate::hex::Hex;
 
 /// The protocol a frame was decoded as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -329,11 +330,7 @@ impl<'a> DataRef<'a> {
 
 impl fmt::Debug for DataRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DataRef({:?}, ", self.encoding)?;
-        for b in self.bytes {
-            write!(f, "{b:02X}")?;
-        }
-        f.write_str(")")
+        write!(f, "DataRef({:?}, {})", self.encoding, Hex(self.bytes))
     }
 }
 

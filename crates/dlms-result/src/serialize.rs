@@ -16,21 +16,13 @@ use crate::code::{CodeInfo, Origin};
 use crate::decode::Decoded;
 use crate::dlt698::Progress;
 use crate::error::{Category, DecodeError, DecodeErrorKind};
+use crate::hex::Hex;
 use crate::result::{
     AccessResult, Address, AddressKind, DataEncoding, DataId, DataRef, DataUnit, Direction,
     Fragment, FragmentPosition, Oad, Omd, Outcome, Protocol, Section, Target, Via,
 };
 use crate::status::{ConnectResult, ErrorType, LinkResult, ServiceStatus};
 use crate::stream::{Garbage, GarbageReason, StreamFrame, StreamItem};
-
-/// Bytes shown as upper-case hex without separators, written straight into the serializer.
-struct Hex<'a>(&'a [u8]);
-
-impl fmt::Display for Hex<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|byte| write!(f, "{byte:02X}"))
-    }
-}
 
 /// A value serialized as its `Display` text (addresses, identifiers, messages).
 struct Shown<T>(T);
@@ -121,12 +113,6 @@ impl Serialize for Address {
     }
 }
 
-impl Serialize for Hex<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 impl Serialize for AccessResult<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("AccessResult", 5)?;
@@ -209,7 +195,7 @@ impl Serialize for DataRef<'_> {
         let mut s = serializer.serialize_struct("DataRef", 3)?;
         s.serialize_field("encoding", &self.encoding())?;
         s.serialize_field("len", &self.len())?;
-        s.serialize_field("hex", &Hex(self.wire_bytes()))?;
+        s.serialize_field("hex", &Shown(Hex(self.wire_bytes())))?;
         s.end()
     }
 }
@@ -319,7 +305,7 @@ impl Serialize for StreamFrame {
         s.serialize_field("protocol", &self.protocol)?;
         s.serialize_field("offset", &self.offset)?;
         s.serialize_field("preamble_len", &self.preamble_len)?;
-        s.serialize_field("hex", &Hex(&self.bytes))?;
+        s.serialize_field("hex", &Shown(Hex(&self.bytes)))?;
         s.end()
     }
 }
@@ -348,7 +334,7 @@ impl Serialize for Progress {
             }
             Self::Complete(apdu) => {
                 s.serialize_field("state", "complete")?;
-                s.serialize_field("apdu_hex", &Hex(apdu))?;
+                s.serialize_field("apdu_hex", &Shown(Hex(apdu)))?;
             }
         }
         s.end()

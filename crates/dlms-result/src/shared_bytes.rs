@@ -9,6 +9,8 @@ use core::ops::Deref;
 
 use bytes::Bytes;
 
+use crate::hex::Hex;
+
 /// Owned bytes that clone without copying (reference-counted). Dereferences to `[u8]`.
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SharedBytes(Bytes);
@@ -64,9 +66,7 @@ impl PartialEq<[u8]> for SharedBytes {
 
 impl fmt::Debug for SharedBytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SharedBytes(")?;
-        self.0.iter().try_for_each(|byte| write!(f, "{byte:02X}"))?;
-        f.write_str(")")
+        write!(f, "SharedBytes({})", Hex(&self.0))
     }
 }
 
