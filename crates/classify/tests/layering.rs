@@ -198,3 +198,71 @@ fn sources_for_guesses_the_source_of_a_bare_code() {
     let rule = rules.rule_for(Source::Dar, Code::Number(100), Op::Unknown, None);
     assert_eq!(rule.id, "dar.unnamed");
 }
+
+/// A site rule for a builtin code under a new id wins by its layer; the dump keeps that order
+/// with `precedence`, so the dump loads alone and decides the same way.
+#[test]
+fn the_dump_of_a_shadowing_override_loads_and_decides_the_same() {
+    let site = r#"
+[[rule]]
+id = "site.protocol-unsupported"
+source = "interface"
+code = "不支持的电表协议类型:xxx"
+ladder = [{ do = "give-up", owner = "caller" }]
+reason_zh = "本地区由调用方修正协议类型。"
+reason_en = "At this site the caller fixes the protocol type."
+"#;
+    let rules = RuleSet::with_overrides("site.toml", site).unwrap();
+    let code = "不支持的电表协议类型:xxx";
+    assert_eq!(
+        verdict_rule(&rules, Source::Interface, code, Op::Read),
+        "site.protocol-unsupported"
+    );
+    let dumped = rules.dump_toml();
+    assert_eq!(dumped.matches("\nprecedence = 1\n").count(), 1, "{dumped}");
+    let reloaded = RuleSet::from_layers(&[Layer {
+        name: "dump.toml",
+        text: &dumped,
+    }])
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        verdict_rule(&reloaded, Source::Interface, code, Op::Read),
+        "site.protocol-unsupported"
+    );
+    assert!(reloaded.rule("interface.protocol-unsupported").is_some());
+    assert_eq!(
+        reloaded.dump_toml().lines().skip(1).collect::<Vec<_>>(),
+        dumped.lines().skip(1).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn precedence_breaks_a_tie_inside_one_layer() {
+    let rule = |id: &str, owner: &str, precedence: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nsource = \"dar\"\ncode = 2\nladder = [{{ do = \"give-up\", owner = \"{owner}\" }}]\nreason_zh = \"放弃。\"\nreason_en = \"Give up.\"\n{precedence}\n"
+        )
+    };
+    let tie = format!("{}{}", rule("a", "field", ""), rule("b", "caller", ""));
+    let error = RuleSet::with_overrides("site.toml", &tie).unwrap_err();
+    assert!(
+        error.diagnostics[0]
+            .message
+            .contains("give one a higher `precedence`"),
+        "{error}"
+    );
+    let ordered = format!(
+        "{}{}",
+        rule("a", "field", "precedence = 2"),
+        rule("b", "caller", "precedence = 1")
+    );
+    let rules = RuleSet::with_overrides("site.toml", &ordered).unwrap();
+    assert_eq!(verdict_rule(&rules, Source::Dar, "2", Op::Read), "a");
+
+    let out_of_range = rule("a", "field", "precedence = 65536");
+    let error = RuleSet::with_overrides("site.toml", &out_of_range).unwrap_err();
+    assert_eq!(
+        error.diagnostics[0].to_string(),
+        "site.toml:8:14: `precedence` must be between 0 and 65535"
+    );
+}

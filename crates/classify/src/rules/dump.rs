@@ -91,7 +91,12 @@ pub(super) fn dump(rules: &RuleSet) -> String {
             let _ = writeln!(out, "note = {}", quote(note));
         }
     }
-    for rule in rules.rules() {
+    // One file has one layer: the order of (layer, precedence) among the rules becomes the
+    // precedence of the dump, so rules that an override layer beats still lose after a reload.
+    let mut ranks = rules.ranks.clone();
+    ranks.sort_unstable();
+    ranks.dedup();
+    for (position, rule) in rules.rules().iter().enumerate() {
         out.push_str("\n[[rule]]\n");
         let _ = writeln!(out, "id = {}", quote(&rule.id));
         let _ = writeln!(out, "source = {}", quote(rule.source.as_str()));
@@ -140,6 +145,14 @@ pub(super) fn dump(rules: &RuleSet) -> String {
         }
         if let Some(justification) = &rule.justification {
             let _ = writeln!(out, "justification = {}", quote(justification));
+        }
+        let precedence = rules
+            .ranks
+            .get(position)
+            .and_then(|rank| ranks.binary_search(rank).ok())
+            .unwrap_or(0);
+        if precedence > 0 {
+            let _ = writeln!(out, "precedence = {precedence}");
         }
     }
     out

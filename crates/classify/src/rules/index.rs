@@ -46,7 +46,7 @@ pub(crate) struct Index {
     sources: [SourceIndex; Source::ALL.len()],
 }
 
-/// Two rules of one layer that tie for some input.
+/// Two rules of one layer and precedence that tie for some input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Tie {
     pub(crate) first: usize,
@@ -67,7 +67,7 @@ enum KeyKind<'a> {
 
 impl Index {
     /// Builds the tables; every tie is reported.
-    pub(crate) fn build(rules: &[Rule], layer_of: &[usize]) -> Result<Self, Vec<Tie>> {
+    pub(crate) fn build(rules: &[Rule], ranks: &[(usize, u16)]) -> Result<Self, Vec<Tie>> {
         let mut index = Self::default();
         let mut ties = Vec::new();
         for source in Source::ALL {
@@ -77,7 +77,7 @@ impl Index {
                 .filter(|(_, rule)| rule.source == source)
                 .map(|(position, _)| position)
                 .collect();
-            let mut slot_for = |key: KeyKind<'_>| slot(rules, layer_of, &members, key, &mut ties);
+            let mut slot_for = |key: KeyKind<'_>| slot(rules, ranks, &members, key, &mut ties);
             let entry = index.sources.get_mut(source.index());
             let Some(entry) = entry else { continue };
 
@@ -194,7 +194,7 @@ impl Index {
 /// matching rule at all (the caller reports missing fallbacks separately).
 fn slot(
     rules: &[Rule],
-    layer_of: &[usize],
+    ranks: &[(usize, u16)],
     members: &[usize],
     key: KeyKind<'_>,
     ties: &mut Vec<Tie>,
@@ -204,7 +204,7 @@ fn slot(
     };
     for has_result_code in [false, true] {
         for op in Op::ALL {
-            let mut best: Option<(u8, bool, bool, usize)> = None;
+            let mut best: Option<(u8, bool, bool, (usize, u16))> = None;
             let mut winners: Vec<usize> = Vec::new();
             for &position in members {
                 let Some(rule) = rules.get(position) else {
@@ -228,7 +228,7 @@ fn slot(
                     level,
                     by_op,
                     by_presence,
-                    layer_of.get(position).copied().unwrap_or(0),
+                    ranks.get(position).copied().unwrap_or((0, 0)),
                 );
                 if best.is_none_or(|known| rank > known) {
                     best = Some(rank);

@@ -15,7 +15,8 @@ use super::{
     SECURITY_RESULT_CODES, Settings,
 };
 
-/// The largest table the 16-bit index can address.
+/// The largest table the 16-bit index can address (and, since a dump numbers the distinct
+/// (layer, precedence) ranks of its rules, the largest precedence a dump can write).
 const MAX_RULES: usize = 60_000;
 
 pub(super) fn load(layers: &[Layer<'_>]) -> Result<RuleSet, RulesError> {
@@ -190,8 +191,12 @@ pub(super) fn load(layers: &[Layer<'_>]) -> Result<RuleSet, RulesError> {
         return Err(RulesError { diagnostics });
     }
 
-    let layer_of: Vec<usize> = sites.iter().map(|site| site.layer).collect();
-    let index = match Index::build(&rules, &layer_of) {
+    let ranks: Vec<(usize, u16)> = rules
+        .iter()
+        .zip(&sites)
+        .map(|(rule, site)| (site.layer, rule.precedence))
+        .collect();
+    let index = match Index::build(&rules, &ranks) {
         Ok(index) => index,
         Err(ties) => {
             for tie in ties {
@@ -205,7 +210,7 @@ pub(super) fn load(layers: &[Layer<'_>]) -> Result<RuleSet, RulesError> {
                 diagnostics.push(report(
                     site,
                     format!(
-                        "rules `{}` and `{}` tie for {}: same specificity in one layer; narrow one of them, or reuse an id to replace a rule",
+                        "rules `{}` and `{}` tie for {}: same specificity and precedence in one layer; narrow one of them, give one a higher `precedence`, or reuse an id to replace a rule",
                         first.id, second.id, tie.example
                     ),
                 ));
@@ -221,6 +226,7 @@ pub(super) fn load(layers: &[Layer<'_>]) -> Result<RuleSet, RulesError> {
         compiled,
         index,
         layers: layers.iter().map(|layer| layer.name.to_owned()).collect(),
+        ranks,
     })
 }
 

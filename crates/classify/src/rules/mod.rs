@@ -260,13 +260,17 @@ pub struct Rule {
     pub why: Option<String>,
     /// Why a rule may retry a security result code (see [`SECURITY_RESULT_CODES`]).
     pub justification: Option<String>,
+    /// Breaks ties between rules of equal specificity in one layer: the higher wins (0 unless
+    /// the file says otherwise; the dump writes it to keep the order of its source layers).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub precedence: u16,
     /// Where it was defined.
     pub provenance: Provenance,
 }
 
 impl Rule {
-    /// The specificity key (code level, op constrained, result code constrained); the layer
-    /// breaks ties between layers.
+    /// The specificity key (code level, op constrained, result code constrained); then the
+    /// later layer and the higher [`Rule::precedence`] win.
     pub fn specificity(&self) -> (u8, bool, bool) {
         (
             self.codes.level(),
@@ -341,6 +345,8 @@ pub struct RuleSet {
     compiled: Vec<CompiledRule>,
     index: Index,
     layers: Vec<String>,
+    /// Per rule: its layer and precedence, the tie-breakers after specificity.
+    ranks: Vec<(usize, u16)>,
 }
 
 impl RuleSet {
@@ -484,6 +490,15 @@ impl RuleSet {
     }
 }
 
+/// For `skip_serializing_if`: a default precedence is not written.
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde passes a reference"
+)]
+fn is_zero(value: &u16) -> bool {
+    *value == 0
+}
+
 #[cold]
 fn unreachable_rule() -> &'static Rule {
     static EMPTY: std::sync::LazyLock<Rule> = std::sync::LazyLock::new(|| Rule {
@@ -502,6 +517,7 @@ fn unreachable_rule() -> &'static Rule {
         reason_en: String::from("The rule table is empty."),
         why: None,
         justification: None,
+        precedence: 0,
         provenance: Provenance {
             layer: String::new(),
             line: 0,

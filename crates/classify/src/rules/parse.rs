@@ -324,6 +324,16 @@ fn parse_rule(sink: &mut Sink<'_>, raw: &RawRule, layer: usize) -> Option<(Rule,
         );
     }
 
+    let precedence = raw.precedence.as_ref().map_or(0, |precedence| {
+        u16::try_from(*precedence.get_ref()).unwrap_or_else(|_| {
+            sink.error_at(
+                precedence.span().start,
+                "`precedence` must be between 0 and 65535",
+            );
+            0
+        })
+    });
+
     if sink.diagnostics.len() != before {
         return None;
     }
@@ -345,6 +355,7 @@ fn parse_rule(sink: &mut Sink<'_>, raw: &RawRule, layer: usize) -> Option<(Rule,
             .justification
             .as_ref()
             .map(|text| text.get_ref().clone()),
+        precedence,
         provenance: Provenance {
             layer: sink.file.to_owned(),
             line: sink.pos(id_offset).line,

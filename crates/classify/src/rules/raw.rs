@@ -76,6 +76,7 @@ pub(crate) struct RawRule {
     pub(crate) reason_en: Spanned<String>,
     pub(crate) why: Option<Spanned<String>>,
     pub(crate) justification: Option<Spanned<String>>,
+    pub(crate) precedence: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]

@@ -205,9 +205,11 @@ fn intro(out: &mut String, rules: &RuleSet) {
          1. **Lookup.** The rule is found by source and code in precomputed tables (DAR 0–258 indexed directly).\n   \
          When several rules match, the most specific wins: exact `code`/`codes` > `range` > `fallback`; then a rule\n   \
          with an `op` constraint (`read`, `set`, `action`, `recharge`) over one without; then one with a\n   \
-         `result_code` constraint over one without; then the later layer. Two rules of one layer that tie are a load\n   \
-         error; an override with the same `id` replaces the rule. A failure whose operation class is unknown only\n   \
-         matches rules without an `op` constraint (the read path: the front-end's batches are reads).\n\
+         `result_code` constraint over one without; then the later layer; then the higher `precedence` (default 0).\n   \
+         Two rules of one layer that still tie are a load error; an override with the same `id` replaces the rule.\n   \
+         `fep rules --dump` writes one file whose `precedence` values keep the order of the layers it came from.\n   \
+         A failure whose operation class is unknown only matches rules without an `op` constraint (the read path:\n   \
+         the front-end's batches are reads).\n\
          2. **Delegation.** `frontend` `TK013` and `DAR` with a result code are decided per data unit by the `dar`\n   \
          rule of that result code; the verdict's rule id shows both (`frontend.TK013>dar.2`). Without a result\n   \
          code they have their own rules.\n\
@@ -308,6 +310,7 @@ fn intro(out: &mut String, rules: &RuleSet) {
          reason_en = \"…\"\n\
          why = \"…\"                      # optional rationale\n\
          # justification = \"…\"         # required to retry a security result code\n\
+         # precedence = 1               # optional: wins ties with equally specific rules of this file\n\
          ```\n",
     );
 }
