@@ -15,6 +15,15 @@ const BLOCK_SIZES: [usize; 4] = [1, 61, 4096, 2 << 20];
 /// Runs `bytes` with every block size and 1 and 2 threads; asserts that all runs agree and
 /// returns the entry lines and summary.
 fn same_for_all_blocks(bytes: &[u8], max_element_size: usize) -> (Vec<String>, Summary) {
+    same_for_blocks(bytes, max_element_size, &BLOCK_SIZES)
+}
+
+/// [`same_for_all_blocks`] with the given block sizes.
+fn same_for_blocks(
+    bytes: &[u8],
+    max_element_size: usize,
+    block_sizes: &[usize],
+) -> (Vec<String>, Summary) {
     let reference = run_bytes(
         Options {
             threads: 1,
@@ -24,7 +33,7 @@ fn same_for_all_blocks(bytes: &[u8], max_element_size: usize) -> (Vec<String>, S
         bytes,
     );
     check_identity(&reference.1);
-    for block_size in BLOCK_SIZES {
+    for &block_size in block_sizes {
         for threads in [1, 2] {
             let options = Options {
                 threads,
@@ -164,6 +173,40 @@ fn fixed_garbage_regressions_replay() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(summary.document_list[0].offset, 11, "{name}");
         same_for_all_blocks(&bytes, 4096);
+    }
+}
+
+#[test]
+fn unfinished_junk_is_reported_at_its_first_byte_whatever_the_blocks() {
+    let junk = format!("文{}\"tail", " ".repeat(6000));
+    let input = format!(r#"{{"devDataList":[{}{junk}"#, " ".repeat(3000));
+    let (lines, _) = same_for_all_blocks(input.as_bytes(), 4096);
+    let at = input.find('文').unwrap();
+    assert_eq!(
+        problems(&lines),
+        [format!(
+            "P doc=0 el=Some(0) off={at} Junk not an element: \"文{}\"",
+            " ".repeat(37)
+        )]
+    );
+}
+
+#[test]
+fn fixed_resynchronisation_regressions_replay() {
+    for name in [
+        "oversized-element-then-damage-after-it.bin",
+        "garbage-then-many-documents-then-damage.bin",
+        "whitespace-run-over-the-cap-before-junk.bin",
+    ] {
+        let bytes = regression(name);
+        frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (lines, _) = same_for_all_blocks(&bytes, 4096);
+        assert!(
+            problems(&lines)
+                .iter()
+                .any(|line| line.contains("not an element: ")),
+            "{name}: {lines:?}"
+        );
     }
 }
 
@@ -317,4 +360,27 @@ fn corrupt_gzip_checksum_is_reported_whatever_the_blocks() {
             );
         }
     }
+}
+
+#[test]
+fn a_bom_cut_by_the_first_blocks_is_still_a_bom() {
+    let input = format!("\u{feff}{{\"devDataList\":[{}]}}", element("1", 10));
+    let (lines, summary) = same_for_all_blocks(input.as_bytes(), 4096);
+    assert!(problems(&lines).is_empty(), "{lines:?}");
+    assert_eq!(summary.elements_ok, 1);
+}
+
+#[test]
+fn a_cut_gzip_stream_ends_at_the_same_byte_whatever_the_blocks() {
+    let bytes = regression("cut-gzip-stream-read-in-different-sizes.bin");
+    frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    // 4 MiB of output: one-byte blocks would take a minute.
+    let (lines, summary) = same_for_blocks(&bytes, 4096, &[61, 4096, 2 << 20]);
+    assert!(
+        problems(&lines)
+            .iter()
+            .any(|line| line.contains("incomplete deflate stream")),
+        "{lines:?}"
+    );
+    assert!(summary.bytes > 4_000_000);
 }

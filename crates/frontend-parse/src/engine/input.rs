@@ -235,7 +235,52 @@ fn read_blocks(
 
 #[cfg(feature = "gzip")]
 fn gzip_reader(source: impl Read + 'static) -> Box<dyn Read> {
-    Box::new(flate2::read::MultiGzDecoder::new(source))
+    Box::new(FixedReads::new(flate2::read::MultiGzDecoder::new(source)))
+}
+
+/// The size of every read from the gzip decoder.
+#[cfg(feature = "gzip")]
+const DECODER_READ: usize = 1 << 16;
+
+/// Reads its source only in [`DECODER_READ`]-byte requests, whatever the caller asks for.
+/// How much a decoder hands out before it reports a cut or corrupt stream depends on the sizes
+/// of the reads it is given; with fixed reads the data before the error, and the error's
+/// offset, do not depend on the block size.
+#[cfg(feature = "gzip")]
+struct FixedReads<R> {
+    source: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+#[cfg(feature = "gzip")]
+impl<R: Read> FixedReads<R> {
+    fn new(source: R) -> Self {
+        Self {
+            source,
+            buf: vec![0; DECODER_READ],
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+#[cfg(feature = "gzip")]
+impl<R: Read> Read for FixedReads<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = self.source.read(&mut self.buf)?.min(self.buf.len());
+        }
+        let available = self.buf.get(self.start..self.end).unwrap_or_default();
+        let len = available.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..len), available.get(..len)) {
+            to.copy_from_slice(from);
+        }
+        self.start = self.start.saturating_add(len);
+        Ok(len)
+    }
 }
 
 /// Without the `gzip` feature, gzip input is passed through (and fails to parse as JSON).

@@ -46,6 +46,9 @@ const SMALL_ROUND: usize = 64 << 10;
 /// unterminated string makes the rest of the input look like one element).
 const SUSPECT_LEN: usize = 1 << 20;
 
+/// How many bytes of junk its problem quotes.
+const JUNK_PREVIEW: usize = 40;
+
 /// How the engine runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Options {
@@ -451,6 +454,10 @@ where
                 let block = pending_block.take().unwrap_or_else(|| reader.next_block());
                 self.fetch(index, &reader, &mut stream, block)?;
                 if !started && !stream.buf.is_empty() {
+                    if stream.buf.len() < BOM.len() && BOM.starts_with(&stream.buf) && !stream.eof {
+                        // The first block ends inside what may be a BOM: decide with more.
+                        continue;
+                    }
                     started = true;
                     if stream.buf.starts_with(BOM) {
                         stream.cursor = BOM.len();
@@ -587,8 +594,25 @@ where
                 RoundStop::Budget => {}
                 RoundStop::Damage => driver.mode = Mode::Search,
                 RoundStop::NeedMore { open } => {
-                    let pending = stream.buf.len().saturating_sub(stream.cursor);
+                    // Measured from the unfinished element itself (not from the cursor, which
+                    // may precede whitespace and commas by an amount that depends on where
+                    // rounds ended): the same bytes give the same decision for any block size.
+                    let Some(start) = first_content(&stream) else {
+                        // Only whitespace (and commas, which the splitter judges) so far: no
+                        // element is pending. Whitespace means nothing anywhere outside a
+                        // string, so it is dropped rather than kept in the buffer.
+                        let rest = stream.buf.get(stream.cursor..).unwrap_or_default();
+                        let blank = rest
+                            .iter()
+                            .position(|&b| !crate::split::is_json_whitespace(b))
+                            .unwrap_or(rest.len());
+                        stream.cursor = stream.cursor.saturating_add(blank);
+                        need_data = true;
+                        continue;
+                    };
+                    let pending = stream.buf.len().saturating_sub(start);
                     if open && pending > max_element {
+                        stream.cursor = start;
                         let problem = Self::element_problem(
                             index,
                             &stream,
@@ -606,7 +630,7 @@ where
                         // look for elements inside it.
                         let from = usize::try_from(searched_to.saturating_sub(stream.base))
                             .unwrap_or(0)
-                            .max(stream.cursor.saturating_add(1));
+                            .max(start.saturating_add(1));
                         let anchor = find_anchor(
                             &stream.buf,
                             from,
@@ -620,14 +644,16 @@ where
                         } else {
                             ProblemKind::Junk
                         };
+                        let reason = unfinished_reason(kind, stream.buf.get(start..));
                         match anchor {
                             Anchor::Element(_) | Anchor::Document(_) => {
+                                stream.cursor = start;
                                 let problem = Self::element_problem(
                                     index,
                                     &stream,
                                     &mut driver,
                                     kind,
-                                    kind.describe().to_owned(),
+                                    reason,
                                 );
                                 self.deliver(&problem)?;
                                 stream.cursor = self.follow(anchor, &stream, &mut driver)?;
@@ -635,12 +661,13 @@ where
                             }
                             Anchor::NeedMore(at) if !open && pending > max_element => {
                                 // A gap as long as the element cap: give it up and search on.
+                                stream.cursor = start;
                                 let problem = Self::element_problem(
                                     index,
                                     &stream,
                                     &mut driver,
                                     kind,
-                                    kind.describe().to_owned(),
+                                    reason,
                                 );
                                 self.deliver(&problem)?;
                                 stream.cursor = at;
@@ -746,13 +773,10 @@ where
                     (false, false) => None,
                 };
                 let problem = match kind {
-                    Some(kind) => Self::element_problem(
-                        index,
-                        stream,
-                        driver,
-                        kind,
-                        kind.describe().to_owned(),
-                    ),
+                    Some(kind) => {
+                        let reason = unfinished_reason(kind, stream.buf.get(start..));
+                        Self::element_problem(index, stream, driver, kind, reason)
+                    }
                     None => Problem {
                         doc: driver.doc.as_ref().map_or(driver.next_doc, |doc| doc.doc),
                         element: None,
@@ -1084,15 +1108,13 @@ where
                 start,
                 end,
             } => {
-                let bytes = stream.buf.get(start..end).unwrap_or_default();
-                let preview = String::from_utf8_lossy(bytes.get(..40).unwrap_or(bytes));
                 let problem = Problem {
                     doc: doc_number(slot),
                     element: Some(index),
                     offset: offset(start),
                     input,
                     kind: ProblemKind::Junk,
-                    reason: format!("not an element: {preview:?}"),
+                    reason: junk_reason(stream.buf.get(start..end).unwrap_or_default()),
                 };
                 (Some(slot), start, Some(index.saturating_add(1)), problem)
             }
@@ -1351,6 +1373,21 @@ fn speculate(
             }
         }
         RoundStop::Damage => Speculation::None,
+    }
+}
+
+/// The reason given for junk: its first bytes, so that the operator can find it.
+fn junk_reason(bytes: &[u8]) -> String {
+    let preview = String::from_utf8_lossy(bytes.get(..JUNK_PREVIEW).unwrap_or(bytes));
+    format!("not an element: {preview:?}")
+}
+
+/// The reason for an element or junk that is still unfinished where it is given up: junk
+/// reads as it does when it ends (it is the same junk), damage as damage.
+fn unfinished_reason(kind: ProblemKind, rest: Option<&[u8]>) -> String {
+    match kind {
+        ProblemKind::Junk => junk_reason(rest.unwrap_or_default()),
+        other => other.describe().to_owned(),
     }
 }
 
