@@ -122,24 +122,49 @@ impl Op {
 
     /// Guesses the class from a front-end `cmdType` (`PROXY_TRANS_GET_REQUEST`,
     /// `SET_REQUEST`, …): recharge words first (a recharge is usually an action), then
-    /// action/control, set, and get/read.
+    /// action/control, set, and get/read. Words are found anywhere, in any case.
     pub fn from_cmd_type(cmd_type: &str) -> Self {
-        let upper = |needle: &str| {
-            cmd_type
-                .as_bytes()
-                .windows(needle.len())
-                .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-        };
-        if upper("RECHARGE") || upper("PURCHASE") || upper("CHARGE") {
-            Self::Recharge
-        } else if upper("ACTION") || upper("CONTROL") || upper("OPERATE") {
-            Self::Action
-        } else if upper("SET") || upper("WRITE") {
-            Self::Set
-        } else if upper("GET") || upper("READ") {
-            Self::Read
-        } else {
-            Self::Unknown
+        // One pass over the text (this runs once per failure): at each byte, only the words
+        // that start with its letter are compared; the first class in order wins.
+        let bytes = cmd_type.as_bytes();
+        let mut found = Self::Unknown;
+        for at in 0..bytes.len() {
+            let rest = bytes.get(at..).unwrap_or_default();
+            let is = |word: &[u8]| {
+                rest.get(..word.len())
+                    .is_some_and(|window| window.eq_ignore_ascii_case(word))
+            };
+            let op = match rest.first().map(u8::to_ascii_uppercase) {
+                Some(b'R') if is(b"RECHARGE") => Self::Recharge,
+                Some(b'R') if is(b"READ") => Self::Read,
+                Some(b'P') if is(b"PURCHASE") => Self::Recharge,
+                Some(b'C') if is(b"CHARGE") => Self::Recharge,
+                Some(b'C') if is(b"CONTROL") => Self::Action,
+                Some(b'A') if is(b"ACTION") => Self::Action,
+                Some(b'O') if is(b"OPERATE") => Self::Action,
+                Some(b'S') if is(b"SET") => Self::Set,
+                Some(b'W') if is(b"WRITE") => Self::Set,
+                Some(b'G') if is(b"GET") => Self::Read,
+                _ => continue,
+            };
+            if op.word_rank() < found.word_rank() {
+                found = op;
+                if found == Self::Recharge {
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    /// The order in which [`Op::from_cmd_type`] prefers classes (lower first).
+    const fn word_rank(self) -> u8 {
+        match self {
+            Self::Recharge => 0,
+            Self::Action => 1,
+            Self::Set => 2,
+            Self::Read => 3,
+            Self::Unknown => 4,
         }
     }
 
@@ -174,6 +199,70 @@ mod tests {
         );
         assert_eq!(Code::parse(""), Code::Text(""));
         assert_eq!(Code::parse("C001"), Code::Text("C001"));
+    }
+
+    /// The straightforward reading of the rule: each word searched in order.
+    fn from_cmd_type_reference(cmd_type: &str) -> Op {
+        let has = |needle: &str| {
+            cmd_type
+                .as_bytes()
+                .windows(needle.len())
+                .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+        };
+        if has("RECHARGE") || has("PURCHASE") || has("CHARGE") {
+            Op::Recharge
+        } else if has("ACTION") || has("CONTROL") || has("OPERATE") {
+            Op::Action
+        } else if has("SET") || has("WRITE") {
+            Op::Set
+        } else if has("GET") || has("READ") {
+            Op::Read
+        } else {
+            Op::Unknown
+        }
+    }
+
+    #[test]
+    fn cmd_types_of_the_front_end() {
+        for (text, op) in [
+            ("PROXY_TRANS_GET_REQUEST", Op::Read),
+            ("GET_REQUEST_NORMAL", Op::Read),
+            ("read_data", Op::Read),
+            ("SET_THEN_GET_REQUEST", Op::Set),
+            ("ACTION_THEN_GET", Op::Action),
+            ("remote_control", Op::Action),
+            ("PURCHASE_SET", Op::Recharge),
+            ("setcharge", Op::Recharge),
+            ("REPORT", Op::Unknown),
+            ("", Op::Unknown),
+            ("GE", Op::Unknown),
+            ("电表GET", Op::Read),
+        ] {
+            assert_eq!(Op::from_cmd_type(text), op, "{text}");
+            assert_eq!(from_cmd_type_reference(text), op, "{text}");
+        }
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_matches_the_word_by_word_search(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "recharge", "PURCHASE", "Charge", "ACTION", "control", "OPERATE", "set",
+                        "WRITE", "get", "READ", "RECHARG", "SE", "_", "REQUEST", "PROXY", "电",
+                    ])
+                    .prop_map(str::to_owned),
+                    "[a-zA-Z_]{0,3}",
+                ],
+                0..6,
+            )
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(Op::from_cmd_type(&text), from_cmd_type_reference(&text));
+        }
     }
 
     #[test]
