@@ -289,7 +289,7 @@ pub struct BatchArgs {
     /// Write the task plan (per workId) as JSON here.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
-    /// Worker threads (0: one per core).
+    /// Threads that parse, the main one included (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// How to read `responseFlag`.

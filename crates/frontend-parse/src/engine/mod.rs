@@ -1,6 +1,7 @@
 //! The streaming engine: reads inputs in blocks, splits `devDataList` elements on the
-//! caller's thread, parses batches of them in a private thread pool where the caller's
-//! closure runs, and hands the per-batch outputs back in input order.
+//! caller's thread, parses batches of them on the caller's thread and a private pool of
+//! helper threads (where the caller's closure runs), and hands the per-batch outputs back in
+//! input order.
 //!
 //! Memory is bounded by the block size, the element cap and the batch outputs of one round,
 //! never by the input's size. Output is identical for any number of threads: batches are cut
@@ -19,6 +20,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::ops::Range;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use counters::Counters;
 use driver::{DocState, Driver, Event, Mode, Round, RoundStop, SkipState};
@@ -52,7 +54,7 @@ const JUNK_PREVIEW: usize = 40;
 /// How the engine runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Options {
-    /// Worker threads; `0` means one per available core.
+    /// Threads that parse, the calling thread included; `0` means one per available core.
     pub threads: usize,
     /// Bytes read per block (json-perf.md: 1–8 MiB is the sweet spot).
     pub block_size: usize,
@@ -76,7 +78,11 @@ impl Default for Options {
             // 33 MB with 4 MiB blocks against the 32 MB memory target, for no measurable speed
             // (block sizes from 2 to 8 MiB measured within 2 %; `docs/performance.md`, "Batch").
             block_size: 2 << 20,
-            batch_size: 256 << 10,
+            // 64 KiB rather than 256: 32 batches a round leave little idle time at the end of
+            // a round, and batch outputs stay below the allocator's mmap threshold (no page
+            // faults per batch): 2 threads 247 → 303 MB/s together with the caller's thread
+            // parsing (`docs/performance.md`, "Batch"; 32 KiB measured the same).
+            batch_size: 64 << 10,
             max_element_size: 16 << 20,
             response_flag: ResponseFlagMode::Dar,
             max_samples: 20,
@@ -176,7 +182,9 @@ impl<O, F: FnMut(O) -> io::Result<()>> Sink<O> for F {
 /// ```
 pub struct Engine {
     options: Options,
-    pool: rayon::ThreadPool,
+    threads: usize,
+    /// `threads - 1` helpers: the caller's thread is the other worker. `None` for one thread.
+    helpers: Option<rayon::ThreadPool>,
     states: Mutex<Vec<WorkerState>>,
 }
 
@@ -184,13 +192,14 @@ impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
             .field("options", &self.options)
-            .field("threads", &self.pool.current_num_threads())
+            .field("threads", &self.threads)
             .finish_non_exhaustive()
     }
 }
 
 impl Engine {
-    /// An engine with its own pool of `options.threads` workers.
+    /// An engine that parses on `options.threads` threads: the caller's and a pool of
+    /// helpers.
     ///
     /// # Errors
     /// [`EngineError::Threads`] when the pool cannot be built.
@@ -200,11 +209,18 @@ impl Engine {
         } else {
             options.threads
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|index| format!("fep-worker-{index}"))
-            .build()
-            .map_err(|error| EngineError::Threads(error.to_string()))?;
+        // The caller's thread parses too (after splitting ahead): `threads` busy threads in
+        // all, not one more than asked, and no hand-offs at all with one thread.
+        let helpers = match threads.saturating_sub(1) {
+            0 => None,
+            count => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(count)
+                    .thread_name(|index| format!("fep-worker-{index}"))
+                    .build()
+                    .map_err(|error| EngineError::Threads(error.to_string()))?,
+            ),
+        };
         let options = Options {
             block_size: options.block_size.max(1),
             batch_size: options.batch_size.max(1),
@@ -213,7 +229,8 @@ impl Engine {
         };
         Ok(Self {
             options,
-            pool,
+            threads,
+            helpers,
             states: Mutex::new(Vec::new()),
         })
     }
@@ -1018,27 +1035,52 @@ where
         Ok(Outcome::Done)
     }
 
+    /// Parses the batches on the helpers and, once it has read and split ahead (`prepare`),
+    /// on the caller's thread too: each thread claims the next unclaimed batch until none is
+    /// left, so no thread idles while a batch waits. Which thread parses a batch changes
+    /// nothing in its result.
     fn parse_batches(
         &self,
         context: &BatchContext<'_>,
         batches: &[Range<usize>],
         prepare: &mut dyn FnMut(),
     ) -> Vec<Option<BatchResult<O>>> {
-        let mut results: Vec<Option<BatchResult<O>>> = batches.iter().map(|_| None).collect();
+        let slots: Vec<Mutex<Option<BatchResult<O>>>> =
+            batches.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
         let engine = self.engine;
         let work = self.work;
-        engine.pool.in_place_scope(|scope| {
-            for (slot, range) in results.iter_mut().zip(batches) {
-                scope.spawn(move |_| {
-                    let mut state = engine.take_state();
-                    *slot = Some(context.run(range.clone(), &mut state, work));
-                    engine.put_state(state);
-                });
+        let claim_all = || {
+            let mut state = engine.take_state();
+            loop {
+                let claimed = next.fetch_add(1, Ordering::Relaxed);
+                let (Some(range), Some(slot)) = (batches.get(claimed), slots.get(claimed)) else {
+                    break;
+                };
+                let result = context.run(range.clone(), &mut state, work);
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(result);
+                }
             }
-            // Read and split ahead while the workers parse.
+            engine.put_state(state);
+        };
+        if let Some(helpers) = &engine.helpers {
+            helpers.in_place_scope(|scope| {
+                let wanted = helpers.current_num_threads().min(batches.len());
+                for _ in 0..wanted {
+                    scope.spawn(|_| claim_all());
+                }
+                prepare();
+                claim_all();
+            });
+        } else {
             prepare();
-        });
-        results
+            claim_all();
+        }
+        slots
+            .into_iter()
+            .map(|slot| slot.into_inner().ok().flatten())
+            .collect()
     }
 
     /// Delivers a batch's output and counts, and finishes the documents that ended in it
