@@ -451,7 +451,11 @@ where
         let block_size = self.options().block_size;
         let max_element = self.options().max_element_size;
         let suspect = SUSPECT_LEN.min(max_element);
-        let full_round = block_size.max(SMALL_ROUND);
+        // A round may take the whole buffer (the unsplit tail of the last block and a new
+        // block): with a budget of one block, every block gave a full round and a tiny one,
+        // and during the tiny one the helpers idled while this thread split the next block
+        // (2 threads on 1 GB: 3.3 → 2.9 s, `docs/performance.md`, "Batch").
+        let full_round = block_size.saturating_mul(2).max(SMALL_ROUND);
         let mut budget = full_round;
         let mut searched_to = 0u64;
         let mut started = false;
