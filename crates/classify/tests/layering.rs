@@ -10,15 +10,20 @@ fn verdict_rule(rules: &RuleSet, source: Source, code: &str, op: Op) -> String {
         .to_string()
 }
 
+/// A dump loaded alone, as `fep rules --dump > FILE` then `--rules FILE` would.
+fn load_dump(dumped: &str) -> RuleSet {
+    RuleSet::from_layers(&[Layer {
+        name: "dump.toml",
+        text: dumped,
+    }])
+    .unwrap_or_else(|error| panic!("{error}"))
+}
+
 #[test]
 fn the_builtin_dump_is_the_same_table() {
     let builtin = RuleSet::builtin().unwrap();
     let dumped = builtin.dump_toml();
-    let reloaded = RuleSet::from_layers(&[Layer {
-        name: "dump.toml",
-        text: &dumped,
-    }])
-    .unwrap();
+    let reloaded = load_dump(&dumped);
     assert_eq!(reloaded.settings(), builtin.settings());
     assert_eq!(reloaded.presets(), builtin.presets());
     assert_eq!(reloaded.rules().len(), builtin.rules().len());
@@ -220,11 +225,7 @@ reason_en = "At this site the caller fixes the protocol type."
     );
     let dumped = rules.dump_toml();
     assert_eq!(dumped.matches("\nprecedence = 1\n").count(), 1, "{dumped}");
-    let reloaded = RuleSet::from_layers(&[Layer {
-        name: "dump.toml",
-        text: &dumped,
-    }])
-    .unwrap_or_else(|error| panic!("{error}"));
+    let reloaded = load_dump(&dumped);
     assert_eq!(
         verdict_rule(&reloaded, Source::Interface, code, Op::Read),
         "site.protocol-unsupported"

@@ -56,6 +56,14 @@ fn regression(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A fixed `batch` regression: it passes the fuzz harness, and every block size in
+/// `block_sizes` (1 and 2 threads each) gives the output of the default blocks.
+fn replay_regression(name: &str, block_sizes: &[usize]) -> (Vec<String>, Summary) {
+    let bytes = regression(name);
+    frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    same_for_blocks(&bytes, 4096, block_sizes)
+}
+
 fn element(serial: &str, value_len: usize) -> String {
     format!(
         r#"{{"devSn":"{serial}","succ":"1","dataItem":[{{"dataItemId":"a","responseFlag":0,"value":"{}"}}]}}"#,
@@ -117,9 +125,7 @@ fn fixed_cap_regressions_replay() {
         "duplicate-keys-and-10000-digit-number.bin",
         "json-nested-100000-deep.bin",
     ] {
-        let bytes = regression(name);
-        frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let (lines, _) = same_for_all_blocks(&bytes, 4096);
+        let (lines, _) = replay_regression(name, &BLOCK_SIZES);
         assert!(
             lines.iter().any(|line| line.contains("TooLarge")),
             "{name}: {lines:?}"
@@ -168,11 +174,8 @@ fn fixed_garbage_regressions_replay() {
         "garbage-then-stray-comma-across-blocks.bin",
         "document-offset-after-garbage-depends-on-blocks.bin",
     ] {
-        let bytes = regression(name);
-        let summary = frontend_parse::fuzz_support::run_batch(&bytes)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (_, summary) = replay_regression(name, &BLOCK_SIZES);
         assert_eq!(summary.document_list[0].offset, 11, "{name}");
-        same_for_all_blocks(&bytes, 4096);
     }
 }
 
@@ -198,9 +201,7 @@ fn fixed_resynchronisation_regressions_replay() {
         "garbage-then-many-documents-then-damage.bin",
         "whitespace-run-over-the-cap-before-junk.bin",
     ] {
-        let bytes = regression(name);
-        frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let (lines, _) = same_for_all_blocks(&bytes, 4096);
+        let (lines, _) = replay_regression(name, &BLOCK_SIZES);
         assert!(
             problems(&lines)
                 .iter()
@@ -320,19 +321,19 @@ fn fixed_document_limit_regressions_replay() {
             "P doc=0 el=None off=46 Syntax document value too large or unterminated",
         ),
     ] {
-        let bytes = regression(name);
-        frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let (lines, _) = same_for_all_blocks(&bytes, 4096);
+        let (lines, _) = replay_regression(name, &BLOCK_SIZES);
         assert_eq!(problems(&lines), [expected], "{name}");
     }
 }
 
 #[test]
 fn corrupt_gzip_checksum_is_reported_whatever_the_blocks() {
-    let name = "corrupt-gzip-checksum-reported-by-one-block-size.bin";
-    let bytes = regression(name);
-    frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let (lines, summary) = same_for_all_blocks(&bytes, 4096);
+    // Besides the usual sizes, block sizes around the decompressed length (958 bytes), where
+    // the checksum error arrives right after the last data block or with it.
+    let (lines, summary) = replay_regression(
+        "corrupt-gzip-checksum-reported-by-one-block-size.bin",
+        &[1, 61, 4096, 2 << 20, 500, 957, 958, 959, 2000],
+    );
     assert_eq!(
         problems(&lines),
         [
@@ -342,24 +343,6 @@ fn corrupt_gzip_checksum_is_reported_whatever_the_blocks() {
         ]
     );
     assert_eq!(summary.document_list.len(), 4);
-    // Block sizes around the decompressed length (958 bytes), where the checksum error
-    // arrives right after the last data block or with it.
-    for block_size in [500, 957, 958, 959, 2000] {
-        for threads in [1, 2] {
-            let options = Options {
-                threads,
-                block_size,
-                batch_size: 128,
-                max_element_size: 4096,
-                ..Options::default()
-            };
-            assert_eq!(
-                run_bytes(options, &bytes).0,
-                lines,
-                "block size {block_size}, {threads} threads"
-            );
-        }
-    }
 }
 
 #[test]
@@ -372,10 +355,11 @@ fn a_bom_cut_by_the_first_blocks_is_still_a_bom() {
 
 #[test]
 fn a_cut_gzip_stream_ends_at_the_same_byte_whatever_the_blocks() {
-    let bytes = regression("cut-gzip-stream-read-in-different-sizes.bin");
-    frontend_parse::fuzz_support::run_batch(&bytes).unwrap_or_else(|e| panic!("{e}"));
     // 4 MiB of output: one-byte blocks would take a minute.
-    let (lines, summary) = same_for_blocks(&bytes, 4096, &[61, 4096, 2 << 20]);
+    let (lines, summary) = replay_regression(
+        "cut-gzip-stream-read-in-different-sizes.bin",
+        &[61, 4096, 2 << 20],
+    );
     assert!(
         problems(&lines)
             .iter()

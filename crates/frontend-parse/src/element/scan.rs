@@ -342,17 +342,19 @@ impl<'t> Scanner<'t, '_> {
     ///
     /// [`key`]: Self::key
     fn item_key(&mut self) -> Scan<ItemKey<'t>> {
-        let (quoted, known): (&[u8], _) = match self.bytes.get(self.pos.wrapping_add(1)) {
-            Some(b'd') => (b"\"dataItemId\":", ItemKey::Read(true)),
-            Some(b'r') => (b"\"responseFlag\":", ItemKey::Read(false)),
-            Some(b'v') => (b"\"value\":", ItemKey::Value),
-            _ => (b"", ItemKey::Value),
+        let literal: Option<(&[u8], _)> = match self.bytes.get(self.pos.wrapping_add(1)) {
+            Some(b'd') => Some((b"\"dataItemId\":", ItemKey::Read(true))),
+            Some(b'r') => Some((b"\"responseFlag\":", ItemKey::Read(false))),
+            Some(b'v') => Some((b"\"value\":", ItemKey::Value)),
+            _ => None,
         };
-        let end = self.pos.wrapping_add(quoted.len());
-        if !quoted.is_empty() && self.bytes.get(self.pos..end) == Some(quoted) {
-            self.pos = end;
-            self.skip_whitespace()?;
-            return Ok(known);
+        if let Some((quoted, known)) = literal {
+            let end = self.pos.wrapping_add(quoted.len());
+            if self.bytes.get(self.pos..end) == Some(quoted) {
+                self.pos = end;
+                self.skip_whitespace()?;
+                return Ok(known);
+            }
         }
         Ok(match self.key()? {
             b"dataItemId" => ItemKey::Read(true),

@@ -392,12 +392,29 @@ struct Stream {
 impl Stream {
     /// Drops the first `consumed` bytes of the buffer, keeping the line-start state.
     fn drop_front(&mut self, consumed: usize) {
-        let consumed = consumed.min(self.buf.len());
-        let dropped = self.buf.get(..consumed).unwrap_or_default();
-        self.starts_line = line_start_after(dropped, self.starts_line);
+        let consumed = self.carry_line_start(consumed);
         self.buf.drain(..consumed);
         self.base = self.base.saturating_add(consumed as u64);
         self.cursor = 0;
+    }
+
+    /// Makes `buf`, which starts at input offset `base` inside the current buffer, the buffer
+    /// (the next round prepared ahead); returns the old one.
+    fn replace_front(&mut self, buf: Vec<u8>, base: u64) -> Vec<u8> {
+        let dropped = usize::try_from(base.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        self.carry_line_start(dropped);
+        self.base = base;
+        self.cursor = 0;
+        core::mem::replace(&mut self.buf, buf)
+    }
+
+    /// Updates the line-start state for dropping the buffer's first `count` bytes (clamped
+    /// to the buffer); returns the clamped count.
+    fn carry_line_start(&mut self, count: usize) -> usize {
+        let count = count.min(self.buf.len());
+        let dropped = self.buf.get(..count).unwrap_or_default();
+        self.starts_line = line_start_after(dropped, self.starts_line);
+        count
     }
 
     /// How document anchors are found: anywhere between documents, else at line starts.
@@ -409,6 +426,11 @@ impl Stream {
         } else {
             DocumentAnchors::Anywhere
         }
+    }
+
+    /// The input offset of buffer position `pos`.
+    fn offset_of(&self, pos: usize) -> u64 {
+        self.base.saturating_add(pos as u64)
     }
 
     fn view(&self) -> View<'_> {
@@ -586,16 +608,7 @@ where
                     self.bytes = self
                         .bytes
                         .saturating_add(buf.len().saturating_sub(tail) as u64);
-                    let dropped = usize::try_from(base.saturating_sub(stream.base))
-                        .unwrap_or(usize::MAX)
-                        .min(stream.buf.len());
-                    stream.starts_line = line_start_after(
-                        stream.buf.get(..dropped).unwrap_or_default(),
-                        stream.starts_line,
-                    );
-                    spare = core::mem::replace(&mut stream.buf, buf);
-                    stream.base = base;
-                    stream.cursor = 0;
+                    spare = stream.replace_front(buf, base);
                     driver = next_driver;
                     round = next_round;
                     presplit = Some(split);
@@ -633,10 +646,11 @@ where
                     };
                     let pending = stream.buf.len().saturating_sub(start);
                     if open && pending > max_element {
+                        // Skipping starts at the element.
                         stream.cursor = start;
                         let problem = Self::element_problem(
                             index,
-                            &stream,
+                            stream.offset_of(start),
                             &mut driver,
                             ProblemKind::TooLarge,
                             too_large_reason(max_element),
@@ -668,10 +682,9 @@ where
                         let reason = unfinished_reason(kind, stream.buf.get(start..));
                         match anchor {
                             Anchor::Element(_) | Anchor::Document(_) => {
-                                stream.cursor = start;
                                 let problem = Self::element_problem(
                                     index,
-                                    &stream,
+                                    stream.offset_of(start),
                                     &mut driver,
                                     kind,
                                     reason,
@@ -682,10 +695,9 @@ where
                             }
                             Anchor::NeedMore(at) if !open && pending > max_element => {
                                 // A gap as long as the element cap: give it up and search on.
-                                stream.cursor = start;
                                 let problem = Self::element_problem(
                                     index,
-                                    &stream,
+                                    stream.offset_of(start),
                                     &mut driver,
                                     kind,
                                     reason,
@@ -695,7 +707,7 @@ where
                                 driver.mode = Mode::Search;
                             }
                             Anchor::NeedMore(at) => {
-                                searched_to = stream.base.saturating_add(at as u64);
+                                searched_to = stream.offset_of(at);
                             }
                             Anchor::None => {}
                         }
@@ -733,7 +745,7 @@ where
                 let problem = Problem {
                     doc: self.next_doc,
                     element: None,
-                    offset: stream.base.saturating_add(stream.buf.len() as u64),
+                    offset: stream.offset_of(stream.buf.len()),
                     input: index,
                     kind: ProblemKind::InputError,
                     reason: format!("input ends early: {error}"),
@@ -769,7 +781,7 @@ where
         stream: &mut Stream,
         driver: &mut Driver,
     ) -> Result<bool, EngineError> {
-        let offset = stream.base.saturating_add(stream.buf.len() as u64);
+        let offset = stream.offset_of(stream.buf.len());
         match driver.mode {
             Mode::TopLevel => return Ok(false),
             Mode::Array(_) if first_content(stream).is_some() => {
@@ -796,7 +808,7 @@ where
                 let problem = match kind {
                     Some(kind) => {
                         let reason = unfinished_reason(kind, stream.buf.get(start..));
-                        Self::element_problem(index, stream, driver, kind, reason)
+                        Self::element_problem(index, stream.offset_of(start), driver, kind, reason)
                     }
                     None => Problem {
                         doc: driver.doc.as_ref().map_or(driver.next_doc, |doc| doc.doc),
@@ -882,7 +894,7 @@ where
                     // Elements found outside any document: they get one of their own.
                     driver.doc = Some(DocState {
                         doc: driver.next_doc,
-                        offset: stream.base.saturating_add(at as u64),
+                        offset: stream.offset_of(at),
                         has_array: true,
                         in_object: true,
                         ..DocState::default()
@@ -913,10 +925,11 @@ where
         usize::try_from(self.inputs.saturating_sub(1)).unwrap_or(0)
     }
 
-    /// A problem for the unfinished element at the cursor (it takes the next index).
+    /// A problem for the unfinished element at input offset `offset` (it takes the next
+    /// index).
     fn element_problem(
         index: usize,
-        stream: &Stream,
+        offset: u64,
         driver: &mut Driver,
         kind: ProblemKind,
         reason: String,
@@ -932,7 +945,7 @@ where
         Problem {
             doc,
             element,
-            offset: stream.base.saturating_add(stream.cursor as u64),
+            offset,
             input: index,
             kind,
             reason,
@@ -1123,7 +1136,6 @@ where
         let Some(&event) = round.events.get(stop.event) else {
             return Ok(Resolution::Continue);
         };
-        let offset = |pos: usize| stream.base.saturating_add(pos as u64);
         let doc_number = |slot: u32| round.doc(slot).map_or(driver.next_doc, |doc| doc.doc);
         let (slot, start, next_index, problem) = match event {
             Event::Element {
@@ -1132,7 +1144,7 @@ where
                 let location = Location {
                     doc: doc_number(slot),
                     element: Some(index),
-                    offset: offset(start),
+                    offset: stream.offset_of(start),
                     work_id: None,
                 };
                 let problem = match &stop.error {
@@ -1157,7 +1169,7 @@ where
                 let problem = Problem {
                     doc: doc_number(slot),
                     element: Some(index),
-                    offset: offset(start),
+                    offset: stream.offset_of(start),
                     input,
                     kind: ProblemKind::Junk,
                     reason: junk_reason(stream.buf.get(start..end).unwrap_or_default()),
@@ -1173,7 +1185,7 @@ where
                 let problem = Problem {
                     doc: slot.map_or(driver.next_doc, doc_number),
                     element: None,
-                    offset: offset(pos),
+                    offset: stream.offset_of(pos),
                     input,
                     kind,
                     reason: reason.to_owned(),

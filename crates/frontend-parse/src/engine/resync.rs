@@ -126,14 +126,7 @@ pub(crate) fn find_anchor(
 /// Whether `pos` starts a line (only whitespace since the previous `\n`, or since the
 /// buffer's start when `buf_starts_line`).
 fn starts_line(buf: &[u8], pos: usize, buf_starts_line: bool) -> bool {
-    let before = buf.get(..pos).unwrap_or_default();
-    match before
-        .iter()
-        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
-    {
-        Some(index) => before.get(index) == Some(&b'\n'),
-        None => buf_starts_line,
-    }
+    line_start_after(buf.get(..pos).unwrap_or_default(), buf_starts_line)
 }
 
 /// Whether the byte after `consumed` is at a line start, given whether `consumed`'s first
