@@ -24,16 +24,18 @@ pub(super) fn write_record(out: &mut Vec<u8>, failure: &Failure<'_>, verdict: &V
     push_u64(out, location.offset);
     out.extend_from_slice(b",\"workId\":");
     push_option(out, location.work_id, push_string);
-    for (key, field) in [
-        (&b",\"devSn\":"[..], failure.dev_sn),
-        (b",\"commDevId\":", failure.comm_dev_id),
-        (b",\"devType\":", failure.dev_type),
-        (b",\"cmdType\":", failure.cmd_type),
-        (b",\"dataItemId\":", failure.data_item_id),
-    ] {
-        out.extend_from_slice(key);
-        push_option(out, field, push_field);
-    }
+    // Written out field by field: a loop over a table of the five text fields cost about
+    // 100 instructions a record more (callgrind, 25.8 MB `fep gen` batch), building the table.
+    out.extend_from_slice(b",\"devSn\":");
+    push_option(out, failure.dev_sn, push_field);
+    out.extend_from_slice(b",\"commDevId\":");
+    push_option(out, failure.comm_dev_id, push_field);
+    out.extend_from_slice(b",\"devType\":");
+    push_option(out, failure.dev_type, push_field);
+    out.extend_from_slice(b",\"cmdType\":");
+    push_option(out, failure.cmd_type, push_field);
+    out.extend_from_slice(b",\"dataItemId\":");
+    push_option(out, failure.data_item_id, push_field);
     out.extend_from_slice(b",\"code\":");
     push_string(out, failure.code.as_str());
     out.extend_from_slice(b",\"result_code\":");
