@@ -265,7 +265,7 @@ mod tests {
             assert!(element.looks_like_element());
             let items: Vec<_> = element.items().collect();
             assert_eq!(items.len(), 1);
-            assert_eq!(items[0].data_item_id.unwrap(), "2014-10200-000");
+            assert_eq!(items[0].data_item_id().unwrap(), "2014-10200-000");
             assert_eq!(items[0].response_flag, Some(2));
         });
     }
@@ -280,10 +280,10 @@ mod tests {
             assert_eq!(element.error_code, ErrorCodeField::Absent);
             let items: Vec<_> = element.items().collect();
             assert_eq!(items.len(), 3);
-            assert_eq!(items[0].data_item_id.unwrap(), "a");
+            assert_eq!(items[0].data_item_id().unwrap(), "a");
             assert_eq!(items[0].response_flag, Some(0));
-            assert_eq!(items[1].data_item_id.unwrap(), "b");
-            assert_eq!(items[2].data_item_id.unwrap(), FieldText::UInt(12));
+            assert_eq!(items[1].data_item_id().unwrap(), "b");
+            assert_eq!(items[2].data_item_id().unwrap(), FieldText::UInt(12));
             assert_eq!(items[2].response_flag, Some(3));
         });
     }

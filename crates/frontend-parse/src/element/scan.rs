@@ -144,7 +144,7 @@ pub(super) fn resolve<'a>(
         }
         .unwrap_or_default()
     };
-    let value = |scalar: Scalar| -> Value<'a> {
+    let value_of = |scalar: Scalar| -> Value<'a> {
         match scalar {
             Scalar::Str(place) => Value::Str(string(place)),
             Scalar::Int(value) => Value::Int(value),
@@ -156,32 +156,95 @@ pub(super) fn resolve<'a>(
     };
     let mut fields = Fields::EMPTY;
     for &(key, scalar) in &buffers.reads {
-        fields.read(key, value(scalar));
+        fields.read(key, value_of(scalar));
     }
     let mut reads = buffers.item_reads.iter();
     for raw in &buffers.items {
         match *raw {
             RawItem::Object { reads: count } => {
                 let mut item = DataItem::EMPTY;
-                let mut reader = ItemReader::default();
                 for read in reads.by_ref().take(count) {
-                    let key: &[u8] = if read.id {
-                        b"dataItemId"
-                    } else {
-                        b"responseFlag"
-                    };
-                    reader.read(&mut item, key, value(read.value));
+                    match *read {
+                        // Kept as bytes: converted only if somebody asks (`ItemId`).
+                        ItemRead {
+                            id: true,
+                            value: Scalar::Str(Text::Input { start, end }),
+                        } => item.set_scanned_id(bytes.get(start..end).unwrap_or_default()),
+                        ItemRead { id: true, value } => item.read_id(value_of(value)),
+                        ItemRead { id: false, value } => item.read_flag(value_of(value)),
+                    }
                 }
                 items.push(item);
             }
-            RawItem::Id(place) => items.push(DataItem {
-                data_item_id: Some(super::FieldText::Str(string(place))),
-                response_flag: None,
-            }),
+            RawItem::Id(place) => items.push(DataItem::with_id(Some(super::FieldText::Str(
+                string(place),
+            )))),
         }
     }
     (fields, buffers.nested_element)
 }
+
+/// The number of ASCII digits from `pos` on, eight bytes at a time (numbers are most of the
+/// skipped values' tokens).
+fn digit_run(bytes: &[u8], pos: usize) -> usize {
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const DIGIT_NIBBLES: u64 = 0x3030_3030_3030_3030;
+    let mut at = pos;
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*word);
+        // A byte is a digit when its high nibble is 3 and stays 3 after adding 6 (0x30–0x39).
+        // The addition can carry into the next byte only from a byte ≥ 0xFA, which is itself
+        // not a digit, so the lowest non-digit byte is always found correctly.
+        let not_digit = ((word & HIGH_NIBBLES) ^ DIGIT_NIBBLES)
+            | ((word.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES) ^ DIGIT_NIBBLES);
+        if not_digit != 0 {
+            return at
+                .wrapping_add((not_digit.trailing_zeros() / 8) as usize)
+                .wrapping_sub(pos);
+        }
+        at = at.wrapping_add(8);
+    }
+    while let Some(b'0'..=b'9') = bytes.get(at) {
+        at = at.wrapping_add(1);
+    }
+    at.wrapping_sub(pos)
+}
+
+/// A `"key":` literal of 8 to 16 bytes, compared as its first and its last eight bytes (two
+/// word comparisons where a slice comparison calls `memcmp`: a tenth of the item loop).
+struct KeyLiteral {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl KeyLiteral {
+    /// `text` must be 8 to 16 bytes long (checked by a test; a shorter one never matches).
+    const fn new(text: &[u8]) -> Self {
+        let (head, tail) = match (text.first_chunk::<8>(), text.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => (0, 0),
+        };
+        Self {
+            len: text.len(),
+            head,
+            tail,
+        }
+    }
+
+    /// The end of the literal if `bytes` hold it at `pos`.
+    fn match_at(&self, bytes: &[u8], pos: usize) -> Option<usize> {
+        let end = pos.checked_add(self.len)?;
+        let window = bytes.get(pos..end)?;
+        let head = u64::from_le_bytes(*window.first_chunk::<8>()?);
+        let tail = u64::from_le_bytes(*window.last_chunk::<8>()?);
+        (head == self.head && tail == self.tail).then_some(end)
+    }
+}
+
+const DATA_ITEM_ID: KeyLiteral = KeyLiteral::new(b"\"dataItemId\":");
+const RESPONSE_FLAG: KeyLiteral = KeyLiteral::new(b"\"responseFlag\":");
+const VALUE: KeyLiteral = KeyLiteral::new(b"\"value\":");
 
 /// The high bit of every byte of a word: set only in non-ASCII (UTF-8 multi-byte) bytes.
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -342,19 +405,18 @@ impl<'t> Scanner<'t, '_> {
     ///
     /// [`key`]: Self::key
     fn item_key(&mut self) -> Scan<ItemKey<'t>> {
-        let literal: Option<(&[u8], _)> = match self.bytes.get(self.pos.wrapping_add(1)) {
-            Some(b'd') => Some((b"\"dataItemId\":", ItemKey::Read(true))),
-            Some(b'r') => Some((b"\"responseFlag\":", ItemKey::Read(false))),
-            Some(b'v') => Some((b"\"value\":", ItemKey::Value)),
+        let literal = match self.bytes.get(self.pos.wrapping_add(1)) {
+            Some(b'd') => Some((&DATA_ITEM_ID, ItemKey::Read(true))),
+            Some(b'r') => Some((&RESPONSE_FLAG, ItemKey::Read(false))),
+            Some(b'v') => Some((&VALUE, ItemKey::Value)),
             _ => None,
         };
-        if let Some((quoted, known)) = literal {
-            let end = self.pos.wrapping_add(quoted.len());
-            if self.bytes.get(self.pos..end) == Some(quoted) {
-                self.pos = end;
-                self.skip_whitespace()?;
-                return Ok(known);
-            }
+        if let Some((quoted, known)) = literal
+            && let Some(end) = quoted.match_at(self.bytes, self.pos)
+        {
+            self.pos = end;
+            self.skip_whitespace()?;
+            return Ok(known);
         }
         Ok(match self.key()? {
             b"dataItemId" => ItemKey::Read(true),
@@ -497,34 +559,29 @@ impl<'t> Scanner<'t, '_> {
             self.advance(1);
         }
         let mut value = 0u64;
-        let mut digits = 0usize;
-        match self.peek()? {
-            b'0' => {
-                self.advance(1);
-                digits = 1;
-            }
-            b'1'..=b'9' => {
-                while let Some(&byte @ b'0'..=b'9') = self.bytes.get(self.pos) {
-                    value = value
-                        .wrapping_mul(10)
-                        .wrapping_add(u64::from(byte.wrapping_sub(b'0')));
-                    digits = digits.wrapping_add(1);
-                    self.advance(1);
-                }
-            }
+        let mut digits = match self.peek()? {
+            b'0' => 1,
+            b'1'..=b'9' => digit_run(self.bytes, self.pos),
             _ => return Err(GiveUp),
+        };
+        let integer = self.bytes.get(self.pos..self.pos.wrapping_add(digits));
+        self.advance(digits);
+        if read {
+            for &byte in integer.unwrap_or_default() {
+                value = value
+                    .wrapping_mul(10)
+                    .wrapping_add(u64::from(byte.wrapping_sub(b'0')));
+            }
         }
         let mut fraction = false;
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.advance(1);
-            let first = self.pos;
-            while let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
-                self.advance(1);
-            }
-            if self.pos == first {
+            let run = digit_run(self.bytes, self.pos);
+            if run == 0 {
                 return Err(GiveUp);
             }
-            digits = digits.wrapping_add(self.pos.wrapping_sub(first));
+            self.advance(run);
+            digits = digits.wrapping_add(run);
             fraction = true;
         }
         if matches!(self.bytes.get(self.pos), Some(b'e' | b'E'))
@@ -721,6 +778,52 @@ mod tests {
         // UTF-8 bytes (all ≥ 0x80) and plain text are never special.
         let word = u64::from_le_bytes(*"温度ab".as_bytes().first_chunk().unwrap());
         assert_eq!(bytes_below_space(word) | bytes_equal(word, b'"'), 0);
+    }
+
+    #[test]
+    fn digit_runs_stop_at_the_first_other_byte() {
+        // Every byte value after every run length, at every offset of the word.
+        for prefix in 0..10 {
+            for run in 0..20 {
+                for stop in 0..=255u8 {
+                    let mut bytes = vec![b'x'; prefix];
+                    bytes.extend(b"0123456789".iter().cycle().take(run));
+                    bytes.push(stop);
+                    bytes.extend_from_slice(b"12345678");
+                    let expected = if stop.is_ascii_digit() {
+                        run + 1 + 8
+                    } else {
+                        run
+                    };
+                    assert_eq!(digit_run(&bytes, prefix), expected, "{prefix} {run} {stop}");
+                }
+            }
+        }
+        assert_eq!(digit_run(b"", 0), 0);
+        assert_eq!(digit_run(b"12", 5), 0);
+    }
+
+    #[test]
+    fn key_literals_match_exactly_their_text() {
+        for (literal, text) in [
+            (&DATA_ITEM_ID, &b"\"dataItemId\":"[..]),
+            (&RESPONSE_FLAG, b"\"responseFlag\":"),
+            (&VALUE, b"\"value\":"),
+        ] {
+            assert!((8..=16).contains(&text.len()));
+            let mut bytes = b"xx".to_vec();
+            bytes.extend_from_slice(text);
+            bytes.push(b'1');
+            assert_eq!(literal.match_at(&bytes, 2), Some(2 + text.len()));
+            assert_eq!(literal.match_at(&bytes, 1), None);
+            // Cut short, or any one byte changed: no match.
+            assert_eq!(literal.match_at(&bytes[..bytes.len() - 2], 2), None);
+            for at in 2..2 + text.len() {
+                let mut changed = bytes.clone();
+                changed[at] ^= 0x20;
+                assert_eq!(literal.match_at(&changed, 2), None, "{at}");
+            }
+        }
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn extract_failures<'a>(
             let before = out.len();
             for item in element.items().filter(is_failing) {
                 out.push(Failure {
-                    data_item_id: item.data_item_id,
+                    data_item_id: item.data_item_id(),
                     code: FailureCode::Dar,
                     result_code: item.response_flag.and_then(|flag| mode.result_code(flag)),
                     response_flag: item.response_flag,
@@ -155,7 +155,7 @@ fn tk013<'a>(
             notes.flag_text_mismatches = notes.flag_text_mismatches.saturating_add(1);
         }
         out.push(Failure {
-            data_item_id: item.data_item_id,
+            data_item_id: item.data_item_id(),
             result_code,
             response_flag: item.response_flag,
             ..*base
