@@ -63,7 +63,7 @@ error envelopes; gzip is recognised; `-` or no FILE reads standard input. Failur
 input order, whatever --threads.
 
 Examples:
-  fep batch fixtures/batches/valid/seed-example.json
+  fep batch fixtures/batches/valid/seed_example.json
   fep batch night/*.json.gz --output failures.jsonl --summary summary.json
   fep batch big.json --format csv --output failures.csv --threads 2
   fep batch big.json --history attempts.jsonl --plan plan.json --now 1700000000

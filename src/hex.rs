@@ -29,7 +29,8 @@ impl core::fmt::Display for HexError {
 ///
 /// - Plain hex: every token is hex (`68 17 00`, `681700`, `0x68,0x17`, `68-17-00`); the bytes
 ///   are taken as they are, so a damaged frame is reported by the decoder, not hidden here.
-/// - Log line: the longest run of hex tokens is the frame (timestamps and words break runs);
+/// - Log line: the longest run of hex tokens is the frame (timestamps, words and log punctuation
+///   break runs);
 ///   bytes before the first `FE`/`68` and after the last `16` of that run are dropped, because
 ///   log prefixes such as `cafe` or a trailing sequence number can touch the frame.
 ///
@@ -69,6 +70,9 @@ pub fn frame_from_line(line: &str) -> Result<Vec<u8>, HexError> {
     let mut runs: Vec<Vec<u8>> = Vec::new();
     let mut current = Vec::new();
     for t in &tokens {
+        if t.breaks_run && !current.is_empty() {
+            runs.push(core::mem::take(&mut current));
+        }
         match t.hex.filter(|h| h.len() % 2 == 0) {
             Some(h) => push_pairs(h, &mut current),
             None => {
@@ -107,6 +111,10 @@ fn frame_shaped(run: &[u8]) -> Option<&[u8]> {
 struct Token<'a> {
     /// The hex digits of the token (without a `0x` prefix), if the token is hex.
     hex: Option<&'a str>,
+    /// Whether log text (anything but separators: `:`, `[`, CJK words, …) stands between the
+    /// previous token and this one: then the two cannot belong to one frame, whose bytes are
+    /// written with separators only (`68 AB CD 入库报文: 68 17 …` is two runs, not one).
+    breaks_run: bool,
 }
 
 fn is_separator(c: char) -> bool {
@@ -121,18 +129,34 @@ fn looks_like_log(line: &str) -> bool {
 }
 
 fn tokens(line: &str) -> Vec<Token<'_>> {
-    line.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            let digits = t
-                .strip_prefix("0x")
-                .or_else(|| t.strip_prefix("0X"))
-                .unwrap_or(t);
-            let hex = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()))
-                .then_some(digits);
-            Token { hex }
-        })
-        .collect()
+    let mut tokens = Vec::new();
+    let mut breaks_run = false;
+    let mut start = None;
+    for (at, c) in line.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            start.get_or_insert(at);
+            continue;
+        }
+        if let Some(from) = start.take() {
+            tokens.push(token(line.get(from..at).unwrap_or_default(), breaks_run));
+            breaks_run = false;
+        }
+        breaks_run |= !is_separator(c);
+    }
+    if let Some(from) = start {
+        tokens.push(token(line.get(from..).unwrap_or_default(), breaks_run));
+    }
+    tokens
+}
+
+fn token(text: &str, breaks_run: bool) -> Token<'_> {
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    let hex =
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit())).then_some(digits);
+    Token { hex, breaks_run }
 }
 
 fn push_pairs(digits: &str, out: &mut Vec<u8>) {
@@ -171,6 +195,9 @@ mod tests {
             "[RECV][1147186771] FE FE FE FE 68 17 00 43 05 16 (6 bytes)",
             "recv cafe 68 17 00 43 05 16 ok",
             "下行报文【68 17 00 43 05 16】",
+            // Hex-looking log text before the frame is another run, not the frame's start.
+            "[2026-01-02 10:00:00] 68 AB CD 入库报文: 68 17 00 43 05 16",
+            "seq 68 ab: 68 17 00 43 05 16",
         ] {
             let bytes = frame_from_line(text).unwrap();
             let start = bytes

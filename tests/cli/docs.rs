@@ -71,6 +71,44 @@ fn collect_empty_arrays(value: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
+/// Whether every value the documentation shows is in the output: objects key by key, an
+/// array's documented elements each in some element of the output's array (examples shorten
+/// arrays), everything else equal. Shapes alone let an example show data that no run produces.
+fn contained(documented: &Value, actual: &Value, path: &str) -> Result<(), String> {
+    match (documented, actual) {
+        (Value::Object(shown), Value::Object(real)) => {
+            for (key, value) in shown {
+                let child = format!("{path}.{key}");
+                let real_value = real.get(key).ok_or_else(|| child.clone())?;
+                contained(value, real_value, &child)?;
+            }
+            Ok(())
+        }
+        (Value::Array(shown), Value::Array(real)) => {
+            for (index, value) in shown.iter().enumerate() {
+                let child = format!("{path}[{index}]");
+                if !real.iter().any(|r| contained(value, r, &child).is_ok()) {
+                    return Err(child);
+                }
+            }
+            Ok(())
+        }
+        (shown, real) if shown == real => Ok(()),
+        _ => Err(path.to_string()),
+    }
+}
+
+#[test]
+fn documented_values_must_be_in_the_output() {
+    let real: Value = serde_json::json!({"a": [{"b": 1, "c": [1, 2, 3]}, {"b": 2}], "d": "x"});
+    let shortened = serde_json::json!({"a": [{"b": 2}], "d": "x"});
+    assert_eq!(contained(&shortened, &real, ""), Ok(()));
+    let invented = serde_json::json!({"a": [{"b": 3}]});
+    assert_eq!(contained(&invented, &real, ""), Err(".a[0]".to_string()));
+    let wrong = serde_json::json!({"a": [{"c": [4]}]});
+    assert!(contained(&wrong, &real, "").is_err());
+}
+
 #[test]
 fn documented_json_matches_real_output() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).expect("docs/cli.md");
@@ -110,6 +148,12 @@ fn documented_json_matches_real_output() {
         };
         if let Err(diff) = shapes_match(&documented, &actual) {
             panic!("docs/cli.md `{marker}` drifted from the output:\n{diff}");
+        }
+        if let Err(path) = contained(&documented, &actual, "") {
+            panic!(
+                "docs/cli.md `{marker}` shows a value the command does not print, at {path}:\n{}",
+                serde_json::to_string_pretty(&actual).unwrap_or_default()
+            );
         }
         checked += 1;
         rest = &rest[block_end..];

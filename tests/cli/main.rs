@@ -6,4 +6,5 @@ mod classify;
 mod docs;
 mod explain;
 mod frame;
+mod help;
 mod util;
