@@ -136,6 +136,12 @@ fn edge_cases_are_read_alike() {
         br#"{"dataItem":["a",{"responseFlag":1},null,[1,2],{"dataItemId":3.5}]}"#,
         br#"{"dataItem":[{"dataItemId":"a","devSn":"1","succ":"0","cmdType":"c"}]}"#,
         br#"{"dataItem":[{"a":1}],"dataItem":[{"dataItemId":"b","responseFlag":4}]}"#,
+        // Flags as strings (escaped, spaced, fractional), booleans and null; ids of every kind.
+        br#"{"dataItem":[{"responseFlag":"\u0033","dataItemId":7},{"responseFlag":" 2 "}]}"#,
+        br#"{"dataItem":[{"responseFlag":"2.0","dataItemId":true},{"responseFlag":"x"}]}"#,
+        br#"{"dataItem":[{"responseFlag":true,"dataItemId":null},{"responseFlag":null}]}"#,
+        br#"{"dataItem":[{"responseFlag":-4,"dataItemId":"\u00e9a"},"\u4e2d",""]}"#,
+        br#"{"dataItem":[{"dataItemId":"\u00e9","dataItemId":"\u4e2d\u6587"}]}"#,
         br#"{"devDataList":[],"workId":"w"}"#,
         br#"{"d\u0065vSn":"1"}"#,
         br#"{"errorCode":"  "}"#,

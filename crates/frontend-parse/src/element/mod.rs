@@ -71,7 +71,7 @@ enum ItemId<'a> {
 
 impl<'a> DataItem<'a> {
     /// An item object before any of its keys is read.
-    const EMPTY: Self = Self {
+    pub(super) const EMPTY: Self = Self {
         id: ItemId::Field(None),
         response_flag: None,
     };
@@ -85,12 +85,12 @@ impl<'a> DataItem<'a> {
     }
 
     /// Sets the id to a string the scanner validated (and found without escapes).
-    fn set_scanned_id(&mut self, bytes: &'a [u8]) {
+    pub(super) fn set_scanned_id(&mut self, bytes: &'a [u8]) {
         self.id = ItemId::Scanned(bytes);
     }
 
     /// Reads `dataItemId`'s value.
-    fn read_id(&mut self, value: Value<'a>) {
+    pub(super) fn read_id(&mut self, value: Value<'a>) {
         self.id = ItemId::Field(FieldText::from_value(value));
     }
 

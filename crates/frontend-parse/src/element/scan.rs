@@ -55,20 +55,19 @@ enum Scalar {
     Container,
 }
 
-/// One data item as scanned.
+/// One data item as scanned: its id where it lies (`Null` when absent) and its flag, already
+/// read (a flag is a number, which borrows nothing), so that [`resolve`] only maps each item.
 #[derive(Clone, Copy, Debug)]
-enum RawItem {
-    /// An object entry and how many of [`ScanBuffers::item_reads`] are its.
-    Object { reads: usize },
-    /// A string entry (an item with only an id).
-    Id(Text),
+struct RawItem {
+    id: Scalar,
+    flag: Option<i64>,
 }
 
-/// A read of an item key that matters (`dataItemId`, `responseFlag`), in order.
-#[derive(Clone, Copy, Debug)]
-struct ItemRead {
-    id: bool,
-    value: Scalar,
+impl RawItem {
+    const EMPTY: Self = Self {
+        id: Scalar::Null,
+        flag: None,
+    };
 }
 
 /// An item key, as [`Scanner::item_key`] classifies it.
@@ -91,7 +90,6 @@ pub(super) struct ScanBuffers {
     reads: Vec<(ElementKey, Scalar)>,
     /// Items of the last `dataItem`.
     items: Vec<RawItem>,
-    item_reads: Vec<ItemRead>,
     /// Whether an item of the last `dataItem` looked like a swallowed element.
     nested_element: bool,
 }
@@ -103,7 +101,6 @@ impl ScanBuffers {
             .capacity()
             .saturating_add(self.reads.capacity())
             .saturating_add(self.items.capacity())
-            .saturating_add(self.item_reads.capacity())
     }
 }
 
@@ -117,7 +114,6 @@ pub(super) fn scan(bytes: &[u8], buffers: &mut ScanBuffers) -> Scan<()> {
     buffers.unescaped.clear();
     buffers.reads.clear();
     buffers.items.clear();
-    buffers.item_reads.clear();
     buffers.nested_element = false;
     let mut scanner = Scanner {
         bytes,
@@ -158,29 +154,18 @@ pub(super) fn resolve<'a>(
     for &(key, scalar) in &buffers.reads {
         fields.read(key, value_of(scalar));
     }
-    let mut reads = buffers.item_reads.iter();
-    for raw in &buffers.items {
-        match *raw {
-            RawItem::Object { reads: count } => {
-                let mut item = DataItem::EMPTY;
-                for read in reads.by_ref().take(count) {
-                    match *read {
-                        // Kept as bytes: converted only if somebody asks (`ItemId`).
-                        ItemRead {
-                            id: true,
-                            value: Scalar::Str(Text::Input { start, end }),
-                        } => item.set_scanned_id(bytes.get(start..end).unwrap_or_default()),
-                        ItemRead { id: true, value } => item.read_id(value_of(value)),
-                        ItemRead { id: false, value } => item.read_flag(value_of(value)),
-                    }
-                }
-                items.push(item);
+    items.extend(buffers.items.iter().map(|raw| {
+        let mut item = DataItem::EMPTY;
+        match raw.id {
+            // Kept as bytes: converted only if somebody asks (`ItemId`).
+            Scalar::Str(Text::Input { start, end }) => {
+                item.set_scanned_id(bytes.get(start..end).unwrap_or_default());
             }
-            RawItem::Id(place) => items.push(DataItem::with_id(Some(super::FieldText::Str(
-                string(place),
-            )))),
+            other => item.read_id(value_of(other)),
         }
-    }
+        item.response_flag = raw.flag;
+        item
+    }));
     (fields, buffers.nested_element)
 }
 
@@ -606,7 +591,6 @@ impl<'t> Scanner<'t, '_> {
     fn data_items(&mut self) -> Scan<()> {
         // The last `dataItem` counts, like every repeated key.
         self.buffers.items.clear();
-        self.buffers.item_reads.clear();
         self.buffers.nested_element = false;
         match self.peek()? {
             b'{' => self.item_object(),
@@ -620,8 +604,8 @@ impl<'t> Scanner<'t, '_> {
                     match self.peek()? {
                         b'{' => self.item_object()?,
                         b'"' => {
-                            let id = self.read_string()?;
-                            self.buffers.items.push(RawItem::Id(id));
+                            let id = Scalar::Str(self.read_string()?);
+                            self.buffers.items.push(RawItem { id, flag: None });
                         }
                         _ => self.skip_value()?,
                     }
@@ -645,7 +629,7 @@ impl<'t> Scanner<'t, '_> {
     /// One item object at the cursor.
     fn item_object(&mut self) -> Scan<()> {
         self.advance(1);
-        let mut reads = 0usize;
+        let mut item = RawItem::EMPTY;
         let mut shape = ItemReader::default();
         if self.skip_whitespace()? == b'}' {
             self.advance(1);
@@ -656,8 +640,11 @@ impl<'t> Scanner<'t, '_> {
                     ItemKey::Read(id) => {
                         shape.count_item_key();
                         let value = self.scalar()?;
-                        self.buffers.item_reads.push(ItemRead { id, value });
-                        reads = reads.wrapping_add(1);
+                        if id {
+                            item.id = value;
+                        } else {
+                            item.flag = self.flag(value);
+                        }
                     }
                     ItemKey::Value => {
                         shape.count_item_key();
@@ -679,8 +666,29 @@ impl<'t> Scanner<'t, '_> {
             }
         }
         self.buffers.nested_element |= shape.is_nested_element();
-        self.buffers.items.push(RawItem::Object { reads });
+        self.buffers.items.push(item);
         Ok(())
+    }
+
+    /// A `responseFlag` value read as the tape reader reads it ([`field::integer`]); a numeric
+    /// string is looked at now, while its unescaped copy is still where the scan left it.
+    ///
+    /// [`field::integer`]: super::field::integer
+    fn flag(&self, value: Scalar) -> Option<i64> {
+        let value = match value {
+            Scalar::Str(Text::Input { start, end }) => {
+                Value::Str(core::str::from_utf8(self.bytes.get(start..end)?).ok()?)
+            }
+            Scalar::Str(Text::Unescaped { start, end }) => {
+                Value::Str(self.buffers.unescaped.get(start..end)?)
+            }
+            Scalar::Int(value) => Value::Int(value),
+            Scalar::UInt(value) => Value::UInt(value),
+            Scalar::Bool(value) => Value::Bool(value),
+            Scalar::Null => Value::Null,
+            Scalar::Container => Value::Container,
+        };
+        super::field::integer(value)
     }
 
     /// Validates and steps over the value at the cursor, of any shape. Nesting is tracked in
