@@ -23,10 +23,7 @@ type Harness = fn(&[u8]) -> Result<(), String>;
 
 const TARGETS: [(&str, Harness); 4] = [
     ("split", |d| fuzz_support::split(d).map(drop)),
-    ("element", |d| {
-        let _ = fuzz_support::parse_element(d);
-        Ok(())
-    }),
+    ("element", |d| fuzz_support::parse_element(d).map(drop)),
     ("error_text", |d| {
         fuzz_support::parse_text(&String::from_utf8_lossy(d)).map(drop)
     }),

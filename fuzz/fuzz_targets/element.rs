@@ -1,8 +1,8 @@
-//! Fuzz target `element`: any bytes → one `devDataList` element and its failures under both
-//! response-flag readings (`frontend_parse::fuzz_support::parse_element`); the harness must
-//! not panic.
+//! Fuzz target `element`: any bytes → one `devDataList` element, read by the fast scanner and
+//! by simd-json alone (they must agree), and its failures under both response-flag readings
+//! (`frontend_parse::fuzz_support::parse_element`).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = frontend_parse::fuzz_support::parse_element(data);
+    fep_fuzz::check("element", frontend_parse::fuzz_support::parse_element(data));
 });

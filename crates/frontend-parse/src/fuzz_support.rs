@@ -71,9 +71,15 @@ pub fn split_fast_count(data: &[u8]) -> usize {
     }
 }
 
-/// Parses `data` as one element and extracts its failures under both readings: the number
-/// of failures under the DAR reading, or `None` when it does not parse.
-pub fn parse_element(data: &[u8]) -> Option<usize> {
+/// Parses `data` as one element with the fast scanner and with simd-json alone, and extracts
+/// its failures under both response-flag readings. `Ok(the number of failures under the DAR
+/// reading, or `None` when it does not parse)` when both readers agree; `Err(description)`
+/// when they read the input differently (the scanner may only give up to simd-json, never
+/// read differently from it).
+///
+/// # Errors
+/// A description of the two readings when they differ.
+pub fn parse_element(data: &[u8]) -> Result<Option<usize>, String> {
     use crate::failure::{Location, ResponseFlagMode, extract_failures};
     let location = Location {
         doc: 0,
@@ -82,15 +88,43 @@ pub fn parse_element(data: &[u8]) -> Option<usize> {
         work_id: None,
     };
     let mut parser = crate::element::ElementParser::new();
-    parser.parse_with(data, |element| {
-        let element = element.ok()?;
-        let _ = element.has_nested_element();
-        let mut failures = Vec::new();
-        extract_failures(&element, location, ResponseFlagMode::Status, &mut failures);
-        failures.clear();
-        extract_failures(&element, location, ResponseFlagMode::Dar, &mut failures);
-        Some(failures.len())
-    })
+    let (fast, failures) = parser.parse_with(data, |element| match element {
+        Ok(element) => {
+            let _ = element.has_nested_element();
+            let mut failures = Vec::new();
+            extract_failures(&element, location, ResponseFlagMode::Status, &mut failures);
+            failures.clear();
+            extract_failures(&element, location, ResponseFlagMode::Dar, &mut failures);
+            (Ok(describe_element(&element)), Some(failures.len()))
+        }
+        Err(error) => (Err(error), None),
+    });
+    let reference =
+        parser.parse_with_simd_json(data, |element| element.map(|e| describe_element(&e)));
+    if fast == reference {
+        Ok(failures)
+    } else {
+        Err(format!("scanner {fast:?} != simd-json {reference:?}"))
+    }
+}
+
+/// Everything an element says, in comparable form.
+fn describe_element(element: &crate::element::Element<'_>) -> String {
+    let items: Vec<_> = element.items().collect();
+    format!(
+        "dev_sn={:?} comm_dev_id={:?} dev_type={:?} cmd_type={:?} error_code={:?} succ={:?} \
+         frame_num={:?} items={items:?} nested={} document={} known={}",
+        element.dev_sn,
+        element.comm_dev_id,
+        element.dev_type,
+        element.cmd_type,
+        element.error_code,
+        element.succ,
+        element.frame_num,
+        element.has_nested_element(),
+        element.is_document(),
+        element.looks_like_element(),
+    )
 }
 
 /// Parses `text` as a front-end error text and as an interface message; returns the code

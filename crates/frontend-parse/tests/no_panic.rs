@@ -25,8 +25,9 @@ proptest! {
     }
 
     #[test]
-    fn element_parser_never_panics(data in jsonish()) {
-        let _ = fuzz_support::parse_element(&data);
+    fn element_readers_agree_and_never_panic(data in jsonish()) {
+        let reading = fuzz_support::parse_element(&data);
+        prop_assert!(reading.is_ok(), "{:?}", reading);
     }
 
     #[test]
