@@ -108,8 +108,8 @@ pub fn parse_element(data: &[u8]) -> Result<Option<usize>, String> {
     }
 }
 
-/// Everything an element says, in comparable form.
-fn describe_element(element: &crate::element::Element<'_>) -> String {
+/// Everything an element says, in comparable form (also for the differential tests).
+pub(crate) fn describe_element(element: &crate::element::Element<'_>) -> String {
     let items: Vec<_> = element.items().collect();
     format!(
         "dev_sn={:?} comm_dev_id={:?} dev_type={:?} cmd_type={:?} error_code={:?} succ={:?} \

@@ -14,21 +14,7 @@ enum Reading {
 }
 
 fn describe(element: &Element<'_>) -> String {
-    let items: Vec<_> = element.items().collect();
-    format!(
-        "dev_sn={:?} comm_dev_id={:?} dev_type={:?} cmd_type={:?} error_code={:?} succ={:?} \
-         frame_num={:?} items={items:?} nested={} document={} known={}",
-        element.dev_sn,
-        element.comm_dev_id,
-        element.dev_type,
-        element.cmd_type,
-        element.error_code,
-        element.succ,
-        element.frame_num,
-        element.has_nested_element(),
-        element.is_document(),
-        element.looks_like_element(),
-    )
+    crate::fuzz_support::describe_element(element)
 }
 
 fn reading(result: Result<Element<'_>, ElementError>) -> Reading {
