@@ -100,6 +100,7 @@ Examples:
   fep rules --dump > site.toml      the effective table as TOML (a valid rule file)
   fep rules --markdown              the table as docs/classification.md renders it
   fep rules --check site.toml       validate an override file (errors as file:line:column)
+  fep rules --dump | fep rules --check -   the dump is itself a valid rule file
   fep rules --rules site.toml       the table with site.toml layered on the builtin one
 
 Exit status: 0 ok, 1 the checked file is invalid, 2 usage or I/O error.";
@@ -211,7 +212,7 @@ pub struct RulesArgs {
     /// Print the effective table as Markdown.
     #[arg(long, conflicts_with = "check")]
     pub markdown: bool,
-    /// Validate an override file on top of the builtin table.
+    /// Validate an override file on top of the builtin table (`-` reads standard input).
     #[arg(long, value_name = "FILE")]
     pub check: Option<PathBuf>,
     /// Layer a utility's rule overrides (TOML) on the builtin table.

@@ -48,3 +48,17 @@ pub fn load(path: Option<&Path>) -> Result<RuleSet, LoadError> {
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
     RuleSet::with_overrides(&path.display().to_string(), &text).map_err(LoadError::Invalid)
 }
+
+/// The builtin table with the rule layer read from standard input on top (`fep rules --check
+/// -`); its problems are reported as `<stdin>:line:column`.
+///
+/// # Errors
+/// Standard input cannot be read, or is not a valid rule layer.
+pub fn load_stdin() -> Result<RuleSet, LoadError> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| LoadError::Io(format!("cannot read standard input: {e}")))?;
+    RuleSet::with_overrides("<stdin>", &text).map_err(LoadError::Invalid)
+}

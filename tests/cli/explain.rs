@@ -1,6 +1,6 @@
 //! `fep explain`, `fep rules`.
 
-use crate::util::{Scratch, fep};
+use crate::util::{Scratch, fep, fep_with_stdin};
 
 #[test]
 fn explain_json_fields() {
@@ -97,6 +97,20 @@ fn rules_dump_round_trips_and_check_reports_positions() {
     let check = fep(&["rules", "--check", &bad]);
     assert_eq!(check.status, 1);
     assert!(check.stderr.contains("bad.toml:2:"), "{}", check.stderr);
+    // `-` reads the file from standard input, and names it `<stdin>` in positions.
+    let piped = fep_with_stdin(&["rules", "--check", "-"], &dump.stdout);
+    assert_eq!(piped.status, 0, "{}", piped.stderr);
+    assert!(piped.stdout.contains("<stdin>: valid"), "{}", piped.stdout);
+    let piped_bad = fep_with_stdin(
+        &["rules", "--check", "-"],
+        &std::fs::read_to_string(&bad).unwrap(),
+    );
+    assert_eq!(piped_bad.status, 1);
+    assert!(
+        piped_bad.stderr.contains("<stdin>:2:"),
+        "{}",
+        piped_bad.stderr
+    );
     assert!(
         check.stderr.contains("security result code 15"),
         "{}",
