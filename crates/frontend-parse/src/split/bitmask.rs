@@ -1,7 +1,8 @@
-//! The fast splitter: 64-byte chunks turned into bitmasks of `"`, `\`, open and close
-//! brackets by plain loops the compiler vectorises (no intrinsics: the crate forbids
-//! `unsafe`), strings found with a prefix-XOR over the unescaped quotes, then only the few
-//! bracket bits outside strings are walked.
+//! The fast splitter: 64-byte chunks turned into bitmasks of `"`, `\`, opening and closing
+//! brackets (SSE2 on x86-64 through `safe_arch`, elsewhere plain loops the compiler
+//! vectorises; the crate forbids `unsafe`), strings found with a prefix-XOR over the
+//! unescaped quotes, then only the bracket bits outside strings are walked, and only in
+//! chunks where an element can start or end.
 
 use super::{ArrayEvent, Expect, SplitStop, check_gap};
 
@@ -12,10 +13,17 @@ const CHUNK: usize = 64;
 struct Masks {
     quote: u64,
     backslash: u64,
-    /// `{ } [ ]`, plus a few bytes that never occur outside strings in JSON (`Y _ y DEL`):
-    /// the walk reads the byte anyway to tell opening from closing brackets.
-    bracket: u64,
+    /// `{` and `[`.
+    open: u64,
+    /// `}` and `]`.
+    close: u64,
 }
+
+/// `{` 0x7B and `[` 0x5B both become 0x7B when OR-ed with 0x20, `}` 0x7D and `]` 0x5D both
+/// 0x7D, and no other byte does.
+const CASE_BIT: u8 = 0x20;
+const OPEN: u8 = b'{';
+const CLOSE: u8 = b'}';
 
 /// Gathers the low bit of each of 64 bytes (each 0 or 1) into a mask: per 8-byte word, one
 /// multiplication moves the eight bits into the top byte.
@@ -45,8 +53,13 @@ fn classify(chunk: &[u8; CHUNK]) -> Masks {
         set_splat_i8_m128i,
     };
     let splat = |byte: u8| set_splat_i8_m128i(i8::from_ne_bytes([byte]));
-    let (quote, backslash, bracket_or, bracket) =
-        (splat(b'"'), splat(b'\\'), splat(0x26), splat(0x7F));
+    let (quote, backslash, case_bit, open, close) = (
+        splat(b'"'),
+        splat(b'\\'),
+        splat(CASE_BIT),
+        splat(OPEN),
+        splat(CLOSE),
+    );
     // Lane `i` of a compare is all ones where byte `i` matches; `pmovmskb` packs lane `i`'s
     // top bit into bit `i` (a value below 2^16, so the conversion cannot fail).
     let bits = |lanes| u64::from(u16::try_from(move_mask_i8_m128i(lanes)).unwrap_or(0));
@@ -59,10 +72,9 @@ fn classify(chunk: &[u8; CHUNK]) -> Masks {
         let bytes = load_unaligned_m128i(part);
         masks.quote |= bits(cmp_eq_mask_i8_m128i(bytes, quote)) << shift;
         masks.backslash |= bits(cmp_eq_mask_i8_m128i(bytes, backslash)) << shift;
-        masks.bracket |= bits(cmp_eq_mask_i8_m128i(
-            bitor_m128i(bytes, bracket_or),
-            bracket,
-        )) << shift;
+        let folded = bitor_m128i(bytes, case_bit);
+        masks.open |= bits(cmp_eq_mask_i8_m128i(folded, open)) << shift;
+        masks.close |= bits(cmp_eq_mask_i8_m128i(folded, close)) << shift;
     }
     masks
 }
@@ -81,24 +93,27 @@ fn classify(chunk: &[u8; CHUNK]) -> Masks {
 fn classify_portable(chunk: &[u8; CHUNK]) -> Masks {
     let mut quote = [0u8; CHUNK];
     let mut backslash = [0u8; CHUNK];
-    let mut bracket = [0u8; CHUNK];
-    for (((&byte, quote), backslash), bracket) in chunk
+    let mut open = [0u8; CHUNK];
+    let mut close = [0u8; CHUNK];
+    for ((((&byte, quote), backslash), open), close) in chunk
         .iter()
         .zip(&mut quote)
         .zip(&mut backslash)
-        .zip(&mut bracket)
+        .zip(&mut open)
+        .zip(&mut close)
     {
         *quote = u8::from(byte == b'"');
         *backslash = u8::from(byte == b'\\');
-        // `{` 0x7B, `}` 0x7D, `[` 0x5B, `]` 0x5D all become 0x7F when OR-ed with 0x26.
-        *bracket = u8::from((byte | 0x26) == 0x7F);
+        *open = u8::from((byte | CASE_BIT) == OPEN);
+        *close = u8::from((byte | CASE_BIT) == CLOSE);
     }
     // Backslashes are rare: an OR over the flags (vectorised) spares the gather.
     let any_backslash = backslash.iter().fold(0u8, |any, &flag| any | flag) != 0;
     Masks {
         quote: gather(&quote),
         backslash: if any_backslash { gather(&backslash) } else { 0 },
-        bracket: gather(&bracket),
+        open: gather(&open),
+        close: gather(&close),
     }
 }
 
@@ -178,27 +193,34 @@ pub(crate) fn split_array(
         let inside = prefix_xor(quotes) ^ in_string;
         // Broadcast the last byte's string state to the next chunk.
         in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
-        let mut brackets = masks.bracket & !inside & !escaped;
+        let opens = masks.open & !inside & !escaped;
+        let closes = masks.close & !inside & !escaped;
+        let (open_count, close_count) = (opens.count_ones() as usize, closes.count_ones() as usize);
+        if depth >= close_count.saturating_add(2) {
+            // Deep inside an element all chunk long (even if every closing bracket came
+            // first, the depth stays at 2 or more): no element starts or ends here, only the
+            // depth changes. Most chunks are like this, and their brackets need no walk.
+            depth = depth.saturating_add(open_count).saturating_sub(close_count);
+            base = end;
+            continue;
+        }
+        let mut brackets = opens | closes;
         while brackets != 0 {
             let bit = brackets.trailing_zeros();
             brackets &= brackets.wrapping_sub(1);
             let pos = base.saturating_add(bit as usize);
-            // `{`/`[` end in 0b1011 and `}`/`]` in 0b1101: bits 1–2 tell them apart (and
-            // rule out `Y _ y DEL`), without a jump table on the hot path.
-            let byte = buf.get(pos).copied().unwrap_or(0);
-            let kind = byte & 0x06;
-            if kind == 0x02 {
+            if opens & (1u64 << bit) != 0 {
                 if depth == 0 {
                     check_gap(buf, gap_start, pos, expect, true, events);
                     element_start = pos;
                     expect = Expect::Value;
                 }
                 depth = depth.saturating_add(1);
-            } else if kind == 0x04 {
+            } else {
                 match depth {
                     0 => {
                         check_gap(buf, gap_start, pos, expect, false, events);
-                        return if byte == b']' {
+                        return if buf.get(pos) == Some(&b']') {
                             SplitStop::ArrayEnd { pos }
                         } else {
                             SplitStop::UnexpectedClose { pos }
@@ -255,13 +277,12 @@ mod tests {
         let masks = classify(&chunk);
         assert_eq!(masks.quote, 1);
         assert_eq!(masks.backslash, 1 << 17);
-        assert_eq!(
-            masks.bracket,
-            (1 << 40) | (1 << 41) | (1 << 50) | (1 << 62) | (1 << 63)
-        );
-        // Exactly these bytes fall in the bracket class.
-        let class: Vec<u8> = (0..=255u8).filter(|b| (b | 0x26) == 0x7F).collect();
-        assert_eq!(class, b"Y[]_y{}\x7f");
+        assert_eq!(masks.open, (1 << 40) | (1 << 41));
+        assert_eq!(masks.close, (1 << 62) | (1 << 63));
+        // Exactly these bytes fall in the two classes.
+        let open: Vec<u8> = (0..=255u8).filter(|b| (b | CASE_BIT) == OPEN).collect();
+        let close: Vec<u8> = (0..=255u8).filter(|b| (b | CASE_BIT) == CLOSE).collect();
+        assert_eq!((&open[..], &close[..]), (&b"[{"[..], &b"]}"[..]));
     }
 
     #[test]
@@ -274,8 +295,13 @@ mod tests {
                 chunk[(position + 17) % CHUNK] = b'"';
                 let (fast, portable) = (classify(&chunk), classify_portable(&chunk));
                 assert_eq!(
-                    (fast.quote, fast.backslash, fast.bracket),
-                    (portable.quote, portable.backslash, portable.bracket),
+                    (fast.quote, fast.backslash, fast.open, fast.close),
+                    (
+                        portable.quote,
+                        portable.backslash,
+                        portable.open,
+                        portable.close
+                    ),
                     "{byte:#x} at {position}"
                 );
             }
@@ -287,8 +313,13 @@ mod tests {
         }
         let (fast, portable) = (classify(&chunk), classify_portable(&chunk));
         assert_eq!(
-            (fast.quote, fast.backslash, fast.bracket),
-            (portable.quote, portable.backslash, portable.bracket)
+            (fast.quote, fast.backslash, fast.open, fast.close),
+            (
+                portable.quote,
+                portable.backslash,
+                portable.open,
+                portable.close
+            )
         );
     }
 
