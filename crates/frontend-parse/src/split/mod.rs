@@ -6,8 +6,9 @@
 //! comma); anything else is reported, never silently dropped.
 //!
 //! Two implementations with identical semantics: [`split_array`] classifies 64-byte chunks
-//! into bitmasks (SSE2 through `safe_arch` on x86-64, elsewhere safe code the compiler vectorises), [`reference::split_array`] walks byte by
-//! byte and is the specification the property tests hold the fast one to.
+//! into bitmasks (SSE2 through `safe_arch` on x86-64, elsewhere safe code the compiler
+//! vectorises), [`reference::split_array`] walks byte by byte and is the specification the
+//! property tests hold the fast one to.
 
 mod bitmask;
 pub(crate) mod reference;
