@@ -29,10 +29,10 @@ impl core::fmt::Display for HexError {
 ///
 /// - Plain hex: every token is hex (`68 17 00`, `681700`, `0x68,0x17`, `68-17-00`); the bytes
 ///   are taken as they are, so a damaged frame is reported by the decoder, not hidden here.
-/// - Log line: the longest run of hex tokens is the frame (timestamps, words and log punctuation
-///   break runs);
-///   bytes before the first `FE`/`68` and after the last `16` of that run are dropped, because
-///   log prefixes such as `cafe` or a trailing sequence number can touch the frame.
+/// - Log line: the longest run of hex tokens is the frame (timestamps, words and log
+///   punctuation break runs); bytes before the first `FE`/`68` and after the last `16` of that
+///   run are dropped, because log prefixes such as `cafe` or a trailing sequence number can
+///   touch the frame.
 ///
 /// # Errors
 /// No hex in the line, an odd number of digits, or a stray character in a plain-hex line.

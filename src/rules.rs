@@ -46,8 +46,16 @@ pub fn load(path: Option<&Path>) -> Result<RuleSet, LoadError> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| LoadError::Io(format!("cannot read {}: {e}", path.display())))?;
-    RuleSet::with_overrides(&path.display().to_string(), &text).map_err(LoadError::Invalid)
+    on_builtin(&path.display().to_string(), &text)
 }
+
+/// The builtin table with the rule layer `text` (named `name` in positions) on top.
+fn on_builtin(name: &str, text: &str) -> Result<RuleSet, LoadError> {
+    RuleSet::with_overrides(name, text).map_err(LoadError::Invalid)
+}
+
+/// How a rule layer read from standard input is named in positions and messages.
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// The builtin table with the rule layer read from standard input on top (`fep rules --check
 /// -`); its problems are reported as `<stdin>:line:column`.
@@ -60,5 +68,5 @@ pub fn load_stdin() -> Result<RuleSet, LoadError> {
     std::io::stdin()
         .read_to_string(&mut text)
         .map_err(|e| LoadError::Io(format!("cannot read standard input: {e}")))?;
-    RuleSet::with_overrides("<stdin>", &text).map_err(LoadError::Invalid)
+    on_builtin(STDIN_NAME, &text)
 }

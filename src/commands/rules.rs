@@ -40,19 +40,16 @@ pub fn run(args: &RulesArgs, painter: Painter) -> Status {
 /// Validates an override file on top of the builtin table: `ok` and the rule count, or every
 /// problem as `file:line:column: message`.
 fn check(path: &std::path::Path, painter: Painter) -> Status {
-    let from_stdin = path == std::path::Path::new("-");
-    let loaded = if from_stdin {
-        crate::rules::load_stdin()
+    let (name, loaded) = if path == std::path::Path::new("-") {
+        (
+            crate::rules::STDIN_NAME.to_string(),
+            crate::rules::load_stdin(),
+        )
     } else {
-        crate::rules::load(Some(path))
+        (path.display().to_string(), crate::rules::load(Some(path)))
     };
     match loaded {
         Ok(rules) => {
-            let name = if from_stdin {
-                "<stdin>".to_string()
-            } else {
-                path.display().to_string()
-            };
             println!(
                 "{} {name}: valid; the effective table has {} rules",
                 painter.green("ok"),

@@ -5,6 +5,7 @@
 use proptest::prelude::*;
 
 use super::{Element, ElementError, ElementParser};
+use crate::fuzz_support::describe_element;
 
 /// What a reader made of one input, in comparable form.
 #[derive(Debug, PartialEq)]
@@ -13,13 +14,9 @@ enum Reading {
     Error(ElementError),
 }
 
-fn describe(element: &Element<'_>) -> String {
-    crate::fuzz_support::describe_element(element)
-}
-
 fn reading(result: Result<Element<'_>, ElementError>) -> Reading {
     match result {
-        Ok(element) => Reading::Element(describe(&element)),
+        Ok(element) => Reading::Element(describe_element(&element)),
         Err(error) => Reading::Error(error),
     }
 }

@@ -55,6 +55,34 @@ enum Scalar {
     Container,
 }
 
+impl Text {
+    /// The string: a slice of the element (validated by the scan, or ASCII: this only makes
+    /// the `str`) or of the unescaped strings; `""` if the place is out of range.
+    fn str<'a>(self, bytes: &'a [u8], unescaped: &'a str) -> &'a str {
+        match self {
+            Self::Input { start, end } => bytes
+                .get(start..end)
+                .and_then(|text| core::str::from_utf8(text).ok()),
+            Self::Unescaped { start, end } => unescaped.get(start..end),
+        }
+        .unwrap_or_default()
+    }
+}
+
+impl Scalar {
+    /// The value the field readers take, strings looked up in `bytes` and `unescaped`.
+    fn value<'a>(self, bytes: &'a [u8], unescaped: &'a str) -> Value<'a> {
+        match self {
+            Self::Str(place) => Value::Str(place.str(bytes, unescaped)),
+            Self::Int(value) => Value::Int(value),
+            Self::UInt(value) => Value::UInt(value),
+            Self::Bool(value) => Value::Bool(value),
+            Self::Null => Value::Null,
+            Self::Container => Value::Container,
+        }
+    }
+}
+
 /// One data item as scanned: its id where it lies (`Null` when absent) and its flag, already
 /// read (a flag is a number, which borrows nothing), so that [`resolve`] only maps each item.
 #[derive(Clone, Copy, Debug)]
@@ -130,26 +158,7 @@ pub(super) fn resolve<'a>(
     buffers: &'a ScanBuffers,
     items: &mut Vec<DataItem<'a>>,
 ) -> (Fields<'a>, bool) {
-    let string = |place: Text| -> &'a str {
-        match place {
-            // Validated by the scan (or ASCII): this only turns the slice into a `str`.
-            Text::Input { start, end } => bytes
-                .get(start..end)
-                .and_then(|text| core::str::from_utf8(text).ok()),
-            Text::Unescaped { start, end } => buffers.unescaped.get(start..end),
-        }
-        .unwrap_or_default()
-    };
-    let value_of = |scalar: Scalar| -> Value<'a> {
-        match scalar {
-            Scalar::Str(place) => Value::Str(string(place)),
-            Scalar::Int(value) => Value::Int(value),
-            Scalar::UInt(value) => Value::UInt(value),
-            Scalar::Bool(value) => Value::Bool(value),
-            Scalar::Null => Value::Null,
-            Scalar::Container => Value::Container,
-        }
-    };
+    let value_of = |scalar: Scalar| scalar.value(bytes, &buffers.unescaped);
     let mut fields = Fields::EMPTY;
     for &(key, scalar) in &buffers.reads {
         fields.read(key, value_of(scalar));
@@ -746,20 +755,7 @@ impl<'t> Scanner<'t, '_> {
     ///
     /// [`field::integer`]: super::field::integer
     fn flag(&self, value: Scalar) -> Option<i64> {
-        let value = match value {
-            Scalar::Str(Text::Input { start, end }) => {
-                Value::Str(core::str::from_utf8(self.bytes.get(start..end)?).ok()?)
-            }
-            Scalar::Str(Text::Unescaped { start, end }) => {
-                Value::Str(self.buffers.unescaped.get(start..end)?)
-            }
-            Scalar::Int(value) => Value::Int(value),
-            Scalar::UInt(value) => Value::UInt(value),
-            Scalar::Bool(value) => Value::Bool(value),
-            Scalar::Null => Value::Null,
-            Scalar::Container => Value::Container,
-        };
-        super::field::integer(value)
+        super::field::integer(value.value(self.bytes, &self.buffers.unescaped))
     }
 
     /// Validates and steps over the value at the cursor, of any shape. Nesting is tracked in

@@ -182,8 +182,7 @@ impl<O, F: FnMut(O) -> io::Result<()>> Sink<O> for F {
 /// ```
 pub struct Engine {
     options: Options,
-    threads: usize,
-    /// `threads - 1` helpers: the caller's thread is the other worker. `None` for one thread.
+    /// The threads besides the caller's that parse; `None` for one thread.
     helpers: Option<rayon::ThreadPool>,
     states: Mutex<Vec<WorkerState>>,
 }
@@ -192,7 +191,7 @@ impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
             .field("options", &self.options)
-            .field("threads", &self.threads)
+            .field("threads", &self.threads())
             .finish_non_exhaustive()
     }
 }
@@ -229,7 +228,6 @@ impl Engine {
         };
         Ok(Self {
             options,
-            threads,
             helpers,
             states: Mutex::new(Vec::new()),
         })
@@ -238,6 +236,13 @@ impl Engine {
     /// The options in force.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// The threads that parse: the caller's and the helpers.
+    fn threads(&self) -> usize {
+        self.helpers
+            .as_ref()
+            .map_or(1, |helpers| helpers.current_num_threads().saturating_add(1))
     }
 
     /// Streams `inputs` in order. `work` runs in the workers for every entry (element,
