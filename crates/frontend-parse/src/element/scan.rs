@@ -270,6 +270,16 @@ const DATA_ITEM_ID: KeyLiteral = KeyLiteral::new(b"\"dataItemId\":");
 const RESPONSE_FLAG: KeyLiteral = KeyLiteral::new(b"\"responseFlag\":");
 const VALUE: KeyLiteral = KeyLiteral::new(b"\"value\":");
 
+/// The literals of the usual item, `{"dataItemId":"…","responseFlag":N,"value":…}`, read
+/// by [`Scanner::usual_item`]: its opening up to the id, and the separators around the flag.
+const ITEM_OPENING: KeyLiteral = KeyLiteral::new(b"{\"dataItemId\":\"");
+const AFTER_ID: KeyLiteral = KeyLiteral::new(b",\"responseFlag\":");
+const AFTER_FLAG: KeyLiteral = KeyLiteral::new(b",\"value\":");
+
+/// Flags with more digits than this are left to the general item reader (result codes have
+/// at most three).
+const MAX_FLAG_DIGITS: usize = 4;
+
 /// The high bit of every byte of a word: set only in non-ASCII (UTF-8 multi-byte) bytes.
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
@@ -509,7 +519,13 @@ impl<'t> Scanner<'t, '_> {
     /// Moves the cursor to the next `"`, `\` or control character (or the end), eight bytes
     /// at a time: strings here are short, but their Chinese texts are not. Returns the bytes
     /// looked at OR-ed together (possibly a few beyond the stop): where no byte has its high
-    /// bit set ([`HIGH_BITS`]), the string needs no UTF-8 check.
+    /// bit set ([`HIGH_BITS`]), the string needs no UTF-8 check. Inlined into both callers
+    /// (strings, item ids): as a call it cost a third of an id's instructions.
+    #[expect(
+        clippy::inline_always,
+        reason = "measured: 13.2 M of 565.7 M instructions as a call (callgrind, 25.8 MB batch)"
+    )]
+    #[inline(always)]
     fn skip_to_special_byte(&mut self) -> u64 {
         let mut seen = 0u64;
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -708,6 +724,14 @@ impl<'t> Scanner<'t, '_> {
 
     /// One item object at the cursor.
     fn item_object(&mut self) -> Scan<()> {
+        let start = self.pos;
+        if let Some(item) = self.usual_item() {
+            self.buffers.items.push(item);
+            return Ok(());
+        }
+        // Anything else (other key orders or keys, whitespace, escapes in the id, an error)
+        // is read again from the start by the general reader, which decides.
+        self.pos = start;
         self.advance(1);
         let mut item = RawItem::EMPTY;
         let mut shape = ItemReader::default();
@@ -748,6 +772,61 @@ impl<'t> Scanner<'t, '_> {
         self.buffers.nested_element |= shape.is_nested_element();
         self.buffers.items.push(item);
         Ok(())
+    }
+
+    /// The usual item, `{"dataItemId":"…","responseFlag":N,"value":…}` with no whitespace
+    /// outside the value, no escape in the id and a flag of at most [`MAX_FLAG_DIGITS`]
+    /// digits, read as the literals and tokens it must be (about a fifth of the general
+    /// reader's instructions, whose key dispatch and token tests were half of an item's
+    /// cost). `None` for anything else, with the cursor anywhere: the caller starts over.
+    /// Only three item keys: never a swallowed element (`ItemReader::is_nested_element`).
+    fn usual_item(&mut self) -> Option<RawItem> {
+        self.pos = ITEM_OPENING.match_at(self.bytes, self.pos)?;
+        let id_start = self.pos;
+        let high_bits = self.skip_to_special_byte();
+        let id_end = self.pos;
+        if self.bytes.get(id_end) != Some(&b'"') {
+            return None;
+        }
+        if high_bits & HIGH_BITS != 0 {
+            // Only strings may hold non-ASCII bytes: check them (RFC 8259 §8.1).
+            core::str::from_utf8(self.bytes.get(id_start..id_end)?).ok()?;
+        }
+        self.pos = AFTER_ID.match_at(self.bytes, id_end.wrapping_add(1))?;
+        // RFC 8259 §6: `0` alone or a digit run not starting with `0`; a fraction, an
+        // exponent or a sign goes to the general reader.
+        let digits = match self.bytes.get(self.pos)? {
+            b'0' => 1,
+            b'1'..=b'9' => digit_run(self.bytes, self.pos),
+            _ => return None,
+        };
+        if digits > MAX_FLAG_DIGITS {
+            return None;
+        }
+        let flag_digits = self
+            .bytes
+            .get(self.pos..self.pos.wrapping_add(digits))?
+            .iter()
+            .fold(0u64, |value, &digit| {
+                value
+                    .wrapping_mul(10)
+                    .wrapping_add(u64::from(digit.wrapping_sub(b'0')))
+            });
+        self.pos = AFTER_FLAG.match_at(self.bytes, self.pos.wrapping_add(digits))?;
+        self.skip_whitespace().ok()?;
+        self.skip_value().ok()?;
+        if self.skip_whitespace().ok()? != b'}' {
+            return None;
+        }
+        self.advance(1);
+        Some(RawItem {
+            id: Scalar::Str(Text::Input {
+                start: id_start,
+                end: id_end,
+            }),
+            // What `field::integer` makes of `Value::UInt` (the general reader's way).
+            flag: i64::try_from(flag_digits).ok(),
+        })
     }
 
     /// A `responseFlag` value read as the tape reader reads it ([`field::integer`]); a numeric
@@ -952,6 +1031,9 @@ mod tests {
             (&DATA_ITEM_ID, &b"\"dataItemId\":"[..]),
             (&RESPONSE_FLAG, b"\"responseFlag\":"),
             (&VALUE, b"\"value\":"),
+            (&ITEM_OPENING, b"{\"dataItemId\":\""),
+            (&AFTER_ID, b",\"responseFlag\":"),
+            (&AFTER_FLAG, b",\"value\":"),
         ] {
             assert!((8..=16).contains(&text.len()));
             let mut bytes = b"xx".to_vec();
@@ -966,6 +1048,76 @@ mod tests {
                 changed[at] ^= 0x20;
                 assert_eq!(literal.match_at(&changed, 2), None, "{at}");
             }
+        }
+    }
+
+    /// The usual item on the literal path: what it reads, and where it leaves the cursor.
+    fn usual(json: &[u8]) -> Option<(String, Option<i64>, usize)> {
+        let mut buffers = ScanBuffers::default();
+        let mut scanner = Scanner {
+            bytes: json,
+            pos: 0,
+            buffers: &mut buffers,
+        };
+        let item = scanner.usual_item()?;
+        let id = match item.id {
+            Scalar::Str(text) => text.str(json, "").to_owned(),
+            other => panic!("{other:?}"),
+        };
+        Some((id, item.flag, scanner.pos))
+    }
+
+    #[test]
+    fn usual_items_take_the_literal_path() {
+        for (json, id, flag) in [
+            (
+                &br#"{"dataItemId":"2014-10200-000","responseFlag":0,"value":59165.17}"#[..],
+                "2014-10200-000",
+                0,
+            ),
+            (
+                br#"{"dataItemId":"","responseFlag":255,"value":{"a":[1,"}"]}}"#,
+                "",
+                255,
+            ),
+            (
+                br#"{"dataItemId":"x","responseFlag":9999,"value":null }"#,
+                "x",
+                9999,
+            ),
+            (
+                "{\"dataItemId\":\"\u{6e29}\u{5ea6}\",\"responseFlag\":2,\"value\":\"\\\"\"}"
+                    .as_bytes(),
+                "\u{6e29}\u{5ea6}",
+                2,
+            ),
+        ] {
+            assert_eq!(
+                usual(json),
+                Some((id.to_owned(), Some(flag), json.len())),
+                "{}",
+                String::from_utf8_lossy(json)
+            );
+        }
+        // Anything else is left to the general reader.
+        for json in [
+            &br#"{ "dataItemId":"a","responseFlag":0,"value":1}"#[..],
+            br#"{"dataItemId":"a\u0031","responseFlag":0,"value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":01,"value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":10000,"value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":-1,"value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":1.0,"value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":"1","value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":1, "value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":1,"value":1,"b":2}"#,
+            br#"{"dataItemId":"a","responseFlag":1,"value":01}"#,
+            br#"{"dataItemId":"a","responseFlag":1,"value":1"#,
+            br#"{"dataItemId":"a","value":1,"responseFlag":1}"#,
+            br#"{"dataItemId":7,"responseFlag":1,"value":1}"#,
+            b"{\"dataItemId\":\"\xe4\xb8\",\"responseFlag\":1,\"value\":1}",
+            b"{\"dataItemId\":\"\x1f\",\"responseFlag\":1,\"value\":1}",
+        ] {
+            assert_eq!(usual(json), None, "{}", String::from_utf8_lossy(json));
         }
     }
 
