@@ -183,7 +183,7 @@ pub(super) fn resolve<'a>(
 mod sse2 {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
+        set_splat_i8_m128i, sub_i8_m128i,
     };
 
     /// Bit `i` of the first mask is set where byte `i` of `block` ends a run of plain string
@@ -205,6 +205,68 @@ mod sse2 {
         // `pmovmskb` gives the top bit of each of the 16 lanes: always below 2^16.
         let bits = |lanes| u32::try_from(move_mask_i8_m128i(lanes)).unwrap_or(0);
         (bits(special), bits(bytes))
+    }
+
+    /// Bit `i` is set where byte `i` of `block` is an ASCII digit: `byte − '0'` (wrapping)
+    /// is at most 9 exactly for the digits, and `min(x, 9) == x` is that unsigned test.
+    pub(super) fn digits(block: &[u8; 16]) -> u32 {
+        let splat = |byte: u8| set_splat_i8_m128i(i8::from_ne_bytes([byte]));
+        let offset = sub_i8_m128i(load_unaligned_m128i(block), splat(b'0'));
+        let digits = cmp_eq_mask_i8_m128i(min_u8_m128i(offset, splat(9)), offset);
+        u32::try_from(move_mask_i8_m128i(digits)).unwrap_or(0)
+    }
+}
+
+/// [`sse2::digits`] without SIMD, for other targets and to check it.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn digits_portable(block: &[u8; 16]) -> u32 {
+    block
+        .iter()
+        .enumerate()
+        .filter(|(_, byte)| byte.is_ascii_digit())
+        .fold(0, |mask, (at, _)| mask | (1u32 << at))
+}
+
+/// The digit mask of 16 bytes (bit `i` = byte `i`).
+fn digit_mask(block: &[u8; 16]) -> u32 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        sse2::digits(block)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        digits_portable(block)
+    }
+}
+
+/// The length of the number (RFC 8259 §6) at the start of `block` if it has no exponent and
+/// ends inside the block: `-?(0|[1-9][0-9]*)(\.[0-9]+)?` followed by a byte that is none of
+/// `0-9 . e E`. `None` when it is anything else (including an error): the caller reads it
+/// the long way, which decides. One mask of the digits replaces two digit runs and their
+/// bounds checks (a number cost about a hundred instructions).
+fn short_number_length(block: &[u8; 16]) -> Option<usize> {
+    let sign = usize::from(block[0] == b'-');
+    // A bit above the block stops every search at 16.
+    let not_digit = !digit_mask(block) | (1 << 16);
+    let from = |at: usize| (not_digit >> at << at).trailing_zeros() as usize;
+    // A leading `0` is the whole integer part (what follows it is the caller's problem).
+    let integer_end = match block.get(sign) {
+        Some(b'0') => sign.wrapping_add(1),
+        Some(b'1'..=b'9') => from(sign),
+        _ => return None,
+    };
+    let end = if block.get(integer_end) == Some(&b'.') {
+        let fraction_end = from(integer_end.wrapping_add(1));
+        if fraction_end == integer_end.wrapping_add(1) {
+            return None;
+        }
+        fraction_end
+    } else {
+        integer_end
+    };
+    match block.get(end) {
+        Some(b'.' | b'e' | b'E') | None => None,
+        Some(_) => Some(end),
     }
 }
 
@@ -682,6 +744,21 @@ impl<'t> Scanner<'t, '_> {
         })
     }
 
+    /// Steps over a number that is not read: most are short and found with one digit mask
+    /// ([`short_number_length`]); the rest go through [`Self::number`].
+    fn skip_number(&mut self) -> Scan<()> {
+        if let Some(length) = self
+            .bytes
+            .get(self.pos..)
+            .and_then(<[u8]>::first_chunk)
+            .and_then(short_number_length)
+        {
+            self.advance(length);
+            return Ok(());
+        }
+        self.number(false).map(|_| ())
+    }
+
     /// `dataItem`'s value: an array of items, a single item object, or anything else (no
     /// items). Items are read as [`super::items_from_tape`] reads them.
     fn data_items(&mut self) -> Scan<()> {
@@ -869,9 +946,7 @@ impl<'t> Scanner<'t, '_> {
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
                 b'n' => self.literal(b"null")?,
-                _ => {
-                    self.number(false)?;
-                }
+                _ => self.skip_number()?,
             }
             // After a value: close containers until a comma leads to the next value.
             loop {
@@ -1023,6 +1098,63 @@ mod tests {
         }
         assert_eq!(digit_run(b"", 0), 0);
         assert_eq!(digit_run(b"12", 5), 0);
+    }
+
+    #[test]
+    fn digit_masks_equal_the_portable_ones() {
+        for byte in 0..=255u8 {
+            for position in 0..16 {
+                let mut block = *b"0123456789-.eE x";
+                block[position] = byte;
+                assert_eq!(
+                    digit_mask(&block),
+                    digits_portable(&block),
+                    "{byte:#x} at {position}"
+                );
+            }
+        }
+    }
+
+    /// Where the long way ([`Scanner::number`]) ends a number at the start of `block`.
+    fn long_number_end(block: &[u8; 16]) -> Option<usize> {
+        let mut buffers = ScanBuffers::default();
+        let mut scanner = Scanner {
+            bytes: block,
+            pos: 0,
+            buffers: &mut buffers,
+        };
+        scanner.number(false).ok().map(|_| scanner.pos)
+    }
+
+    #[test]
+    fn short_numbers_end_where_the_long_way_ends() {
+        // Every string of up to five bytes over this alphabet, padded to a block with `}`.
+        const ALPHABET: &[u8] = b"019-.eE,x";
+        let mut shortcuts = 0;
+        for length in 0..=5u32 {
+            for mut index in 0..ALPHABET.len().pow(length) {
+                let mut block = [b'}'; 16];
+                for slot in block.iter_mut().take(length as usize) {
+                    *slot = ALPHABET[index % ALPHABET.len()];
+                    index /= ALPHABET.len();
+                }
+                let long = long_number_end(&block);
+                let short = short_number_length(&block);
+                let text = String::from_utf8_lossy(&block);
+                if let Some(end) = short {
+                    assert_eq!(long, Some(end), "{text}");
+                    shortcuts += 1;
+                } else if let Some(end) = long {
+                    // Left to the long way only when the number might go on.
+                    assert!(matches!(block[end], b'.' | b'e' | b'E'), "{text}");
+                }
+            }
+        }
+        assert!(shortcuts > 1000, "{shortcuts}");
+        // A number that reaches the end of the block is never cut short.
+        assert_eq!(short_number_length(b"123456789012345}"), Some(15));
+        assert_eq!(short_number_length(b"1234567890123456"), None);
+        assert_eq!(short_number_length(b"-12345678.901234"), None);
     }
 
     #[test]
