@@ -368,3 +368,31 @@ fn a_cut_gzip_stream_ends_at_the_same_byte_whatever_the_blocks() {
     );
     assert!(summary.bytes > 4_000_000);
 }
+
+#[test]
+fn elements_larger_than_the_block_headroom_straddle_blocks_intact() {
+    // The unsplit tail of a buffer goes into the next block's 64 KiB headroom when it fits,
+    // and into a separate buffer when it does not: elements of 40 KB and 150 KB around
+    // 64 KiB blocks take both ways, and the output must not notice.
+    let mut input = String::from(r#"{"devDataList":["#);
+    for (index, size) in [40_000usize, 150_000, 10, 70_000, 40_000, 200_000, 5]
+        .iter()
+        .enumerate()
+    {
+        if index > 0 {
+            input.push(',');
+        }
+        let value = "v".repeat(*size);
+        input.push_str(r#"{"devSn":""#);
+        input.push_str(&index.to_string());
+        input.push_str(r#"","succ":"0","dataItem":[{"dataItemId":"a","responseFlag":3,"value":""#);
+        input.push_str(&value);
+        input.push_str(r#""}]}"#);
+    }
+    input.push_str(r#"],"workId":"W"}"#);
+    let (lines, summary) =
+        same_for_blocks(input.as_bytes(), 1 << 20, &[64 << 10, 100_000, 2 << 20]);
+    assert_eq!(summary.elements, 7);
+    assert_eq!(summary.malformed, 0);
+    assert_eq!(lines.len(), 7, "{lines:?}");
+}

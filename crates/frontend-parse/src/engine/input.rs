@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
+use super::window::{Filled, HEADROOM};
+
 /// gzip's magic bytes (RFC 1952 §2.3.1).
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -95,7 +97,7 @@ impl<R: Read> Read for Counted<R> {
 
 /// What the reader thread sends: a block of decompressed bytes, or the error that ended the
 /// input. The end of input is the channel closing.
-pub(crate) type Block = io::Result<Vec<u8>>;
+pub(crate) type Block = io::Result<Filled>;
 
 /// An opened input being read ahead by its own thread into fixed-size blocks. At most
 /// `DEPTH` blocks wait in the channel, which bounds memory; emptied blocks come back for
@@ -196,16 +198,16 @@ fn read_blocks(
         Box::new(buffered)
     };
     loop {
-        let mut block = recycled
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(block_size));
-        if block.len() != block_size {
-            block.resize(block_size, 0);
-        }
+        let mut block = Filled::with_room(
+            recycled
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(HEADROOM.saturating_add(block_size))),
+            block_size,
+        );
         let mut filled = 0usize;
         let mut error = None;
         while filled < block_size {
-            let Some(space) = block.get_mut(filled..) else {
+            let Some(space) = block.data_mut().get_mut(filled..) else {
                 break;
             };
             match reader.read(space) {
@@ -300,9 +302,9 @@ mod tests {
         while let Some(block) = reader.next_block() {
             match block {
                 Ok(block) => {
-                    assert!(block.len() <= block_size);
-                    out.extend_from_slice(&block);
-                    reader.give_back(block);
+                    assert!(block.data().len() <= block_size);
+                    out.extend_from_slice(block.data());
+                    reader.give_back(block.into_vec());
                 }
                 Err(e) => error = Some(e.kind()),
             }

@@ -12,6 +12,7 @@ mod driver;
 mod entry;
 mod input;
 mod resync;
+mod window;
 mod worker;
 
 use std::collections::HashSet;
@@ -26,6 +27,7 @@ use counters::Counters;
 use driver::{DocState, Driver, Event, Mode, Round, RoundStop, SkipState};
 use input::BlockReader;
 use resync::{Anchor, DocumentAnchors, find_anchor, line_start_after};
+use window::Window;
 use worker::{BatchContext, BatchResult, Stop, WorkerState, too_large_reason};
 
 pub use entry::{
@@ -371,7 +373,7 @@ enum Speculation {
     },
     /// The next buffer (the tail of this one and the next block) and its first round.
     Next {
-        buf: Vec<u8>,
+        buf: Window,
         base: u64,
         tail: usize,
         driver: Driver,
@@ -384,7 +386,7 @@ enum Speculation {
 
 /// The stream of one input: its buffer and position.
 struct Stream {
-    buf: Vec<u8>,
+    buf: Window,
     /// Offset of `buf[0]` in the input.
     base: u64,
     cursor: usize,
@@ -398,14 +400,14 @@ impl Stream {
     /// Drops the first `consumed` bytes of the buffer, keeping the line-start state.
     fn drop_front(&mut self, consumed: usize) {
         let consumed = self.carry_line_start(consumed);
-        self.buf.drain(..consumed);
+        self.buf.drop_front(consumed);
         self.base = self.base.saturating_add(consumed as u64);
         self.cursor = 0;
     }
 
     /// Makes `buf`, which starts at input offset `base` inside the current buffer, the buffer
     /// (the next round prepared ahead); returns the old one.
-    fn replace_front(&mut self, buf: Vec<u8>, base: u64) -> Vec<u8> {
+    fn replace_front(&mut self, buf: Window, base: u64) -> Window {
         let dropped = usize::try_from(base.saturating_sub(self.base)).unwrap_or(usize::MAX);
         self.carry_line_start(dropped);
         self.base = base;
@@ -467,7 +469,7 @@ where
         })?;
         self.inputs = self.inputs.saturating_add(1);
         let mut stream = Stream {
-            buf: Vec::new(),
+            buf: Window::default(),
             base: 0,
             cursor: 0,
             eof: false,
@@ -562,7 +564,7 @@ where
                             base,
                             stop,
                             after_split,
-                            (reader, &mut next_block),
+                            &mut next_block,
                             spare,
                             (next_budget, suspect),
                         );
@@ -578,7 +580,7 @@ where
                             let fresh = buf.get(tail..).unwrap_or_default();
                             self.bytes = self.bytes.saturating_add(fresh.len() as u64);
                             stream.buf.extend_from_slice(fresh);
-                            spare = buf;
+                            reader.give_back(buf.into_vec());
                             self.progress(index, &reader);
                         }
                         Speculation::Block(block) => pending_block = Some(block),
@@ -613,7 +615,7 @@ where
                     self.bytes = self
                         .bytes
                         .saturating_add(buf.len().saturating_sub(tail) as u64);
-                    spare = stream.replace_front(buf, base);
+                    reader.give_back(stream.replace_front(buf, base).into_vec());
                     driver = next_driver;
                     round = next_round;
                     presplit = Some(split);
@@ -736,13 +738,13 @@ where
         stream.drop_front(stream.cursor);
         match block {
             Some(Ok(block)) => {
-                self.bytes = self.bytes.saturating_add(block.len() as u64);
+                self.bytes = self.bytes.saturating_add(block.data().len() as u64);
                 if stream.buf.is_empty() {
-                    let spent = core::mem::replace(&mut stream.buf, block);
-                    reader.give_back(spent);
+                    let spent = core::mem::replace(&mut stream.buf, Window::from_block(block));
+                    reader.give_back(spent.into_vec());
                 } else {
-                    stream.buf.extend_from_slice(&block);
-                    reader.give_back(block);
+                    stream.buf.extend_from_slice(block.data());
+                    reader.give_back(block.into_vec());
                 }
             }
             Some(Err(error)) if is_data_error(&error) => {
@@ -1374,7 +1376,7 @@ fn speculate(
     base: u64,
     stop: RoundStop,
     mut driver: Driver,
-    (reader, next_block): (&BlockReader, &mut dyn FnMut() -> Option<input::Block>),
+    next_block: &mut dyn FnMut() -> Option<input::Block>,
     spare: &mut Vec<u8>,
     (budget, hold_limit): (usize, usize),
 ) -> Speculation {
@@ -1406,11 +1408,9 @@ fn speculate(
             }
             match next_block() {
                 Some(Ok(block)) => {
-                    spare.clear();
-                    spare.extend_from_slice(tail);
-                    spare.extend_from_slice(&block);
-                    reader.give_back(block);
-                    let buf = core::mem::take(spare);
+                    let (buf, left_over) =
+                        Window::tail_and_block(tail, block, core::mem::take(spare));
+                    *spare = left_over;
                     let base = base.saturating_add(view.cursor as u64);
                     let mut round = Round {
                         base,
