@@ -1,10 +1,13 @@
 //! One call for the common case: any frame of any supported protocol → its results.
 
+use crate::checksum::{KNOWN, VERIFY};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::probe::Probe;
 use crate::result::{AccessResult, Address, Direction, Fragment, Protocol};
+use crate::shared_bytes::CheckedFrame;
 use crate::status::ServiceStatus;
+use crate::stream::StreamFrame;
 use crate::{dlt645, dlt698, gdw1376};
 
 /// A decoded frame: link-layer facts plus every access result it carries.
@@ -57,26 +60,47 @@ pub fn decode(input: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 /// # Errors
 /// See [`decode`].
 pub fn decode_with<'a>(input: &'a [u8], limits: &Limits) -> Result<Decoded<'a>, DecodeError> {
-    decode_reusing(input, limits, Vec::new())
+    decode_reusing(input, limits, Vec::new(), None)
 }
 
 /// [`decode_with`], collecting the results into `spare` (an empty list whose allocation is
-/// reused, see [`Decoder`]).
-fn decode_reusing<'a>(
+/// reused, see [`Decoder`]); `checked` is what the stream decoder vouches for about `input`.
+pub(crate) fn decode_reusing<'a>(
     input: &'a [u8],
     limits: &Limits,
     spare: Vec<AccessResult<'a>>,
+    checked: Option<CheckedFrame>,
 ) -> Result<Decoded<'a>, DecodeError> {
-    let decoded = decode_nested(input, limits, 0, spare)?;
-    let end = decoded.preamble_len.saturating_add(decoded.frame_len);
-    let trailing = input.len().saturating_sub(end);
-    if trailing > 0 {
-        return filling_candidate(input, &decoded, limits).ok_or(DecodeError::new(
-            end,
-            DecodeErrorKind::TrailingBytes { count: trailing },
-        ));
+    // The result is returned as it came, not taken apart and rebuilt: a `Decoded` is 88
+    // bytes, and every move of it showed in the profile of a 30-byte frame.
+    let result = decode_nested(input, limits, 0, spare, checked);
+    let end = match &result {
+        Ok(decoded) => decoded.preamble_len.saturating_add(decoded.frame_len),
+        Err(_) => input.len(),
+    };
+    if end < input.len() {
+        return with_trailing_bytes(input, result, end, limits, checked);
     }
-    Ok(decoded)
+    result
+}
+
+/// A frame that decoded as `result` but ends at `end`, before the end of `input`: the
+/// reading that fills the input, or else a `TrailingBytes` error.
+#[cold]
+fn with_trailing_bytes<'a>(
+    input: &'a [u8],
+    result: Result<Decoded<'a>, DecodeError>,
+    end: usize,
+    limits: &Limits,
+    checked: Option<CheckedFrame>,
+) -> Result<Decoded<'a>, DecodeError> {
+    let decoded = result?;
+    filling_candidate(input, &decoded, limits, checked).ok_or(DecodeError::new(
+        end,
+        DecodeErrorKind::TrailingBytes {
+            count: input.len().saturating_sub(end),
+        },
+    ))
 }
 
 /// [`decode_with`] for many frames in a row without allocating per frame: the list of results
@@ -143,7 +167,25 @@ impl Decoder {
     /// # Errors
     /// See [`decode`].
     pub fn decode<'a>(&mut self, input: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
-        decode_reusing(input, &self.limits, core::mem::take(&mut self.spare))
+        decode_reusing(input, &self.limits, core::mem::take(&mut self.spare), None)
+    }
+
+    /// Decodes a frame split off a stream, as [`StreamFrame::decode`] does with this
+    /// decoder's limits, putting the results into the list last given to
+    /// [`Decoder::recycle`], if any.
+    ///
+    /// # Errors
+    /// See [`decode`].
+    pub fn decode_stream_frame<'a>(
+        &mut self,
+        frame: &'a StreamFrame,
+    ) -> Result<Decoded<'a>, DecodeError> {
+        decode_reusing(
+            &frame.bytes,
+            &self.limits,
+            core::mem::take(&mut self.spare),
+            frame.bytes.checked(),
+        )
     }
 
     /// Takes back the results list of a frame decoded earlier (by this decoder or any other
@@ -181,25 +223,45 @@ fn filling_candidate<'a>(
     input: &'a [u8],
     decoded: &Decoded<'a>,
     limits: &Limits,
+    checked: Option<CheckedFrame>,
 ) -> Option<Decoded<'a>> {
     let start = decoded.preamble_len;
     candidates(input.get(start..).unwrap_or_default())
         .into_iter()
         .flatten()
         .filter(|&protocol| protocol != decoded.protocol)
-        .filter_map(|protocol| decode_as(protocol, input, start, limits, 0, Vec::new()).ok())
+        .filter_map(|protocol| {
+            decode_as(
+                protocol,
+                input,
+                start,
+                limits,
+                0,
+                Vec::new(),
+                known(checked, start),
+            )
+            .ok()
+        })
         .find(|other| other.preamble_len.saturating_add(other.frame_len) == input.len())
 }
 
 /// Decodes the frame at the start of `input` (after any `FE` wake-up bytes), whatever its
 /// protocol; offsets are relative to `input`. Bytes after the frame are left to the caller.
 /// `nesting` counts the frames this one is carried in (transparent forwarding). The results
-/// are collected into `spare`, an empty list whose allocation is reused.
+/// are collected into `spare`, an empty list whose allocation is reused; `checked` is what the
+/// stream decoder vouches for about `input`.
+#[expect(
+    clippy::inline_always,
+    reason = "a call level and a copy of the 88-byte result less: about 35 instructions a \
+              frame (callgrind, `get_response_normal_30` in `benches/frames.rs`)"
+)]
+#[inline(always)]
 pub(crate) fn decode_nested<'a>(
     input: &'a [u8],
     limits: &Limits,
     nesting: u8,
     spare: Vec<AccessResult<'a>>,
+    checked: Option<CheckedFrame>,
 ) -> Result<Decoded<'a>, DecodeError> {
     if nesting > limits.max_nesting {
         return Err(DecodeError::new(
@@ -211,6 +273,7 @@ pub(crate) fn decode_nested<'a>(
     }
     let start = wake_up_len(input);
     let frame = input.get(start..).unwrap_or_default();
+    let known = known(checked, start);
     match frame.first() {
         None => Err(DecodeError::new(
             start,
@@ -226,12 +289,14 @@ pub(crate) fn decode_nested<'a>(
             // setting up the bookkeeping of failed candidates.
             let mut first_failure = None;
             if let [Some(first), ..] = order {
-                match decode_as(first, input, start, limits, nesting, spare) {
-                    Ok(decoded) => return Ok(decoded),
-                    Err(e) => first_failure = Some((first, e)),
+                // Returned as it came, not taken apart and rebuilt (see `decode_reusing`).
+                let result = decode_as(first, input, start, limits, nesting, spare, known);
+                if result.is_ok() {
+                    return result;
                 }
+                first_failure = result.err().map(|e| (first, e));
             }
-            other_candidates(order, first_failure, input, start, limits, nesting)
+            other_candidates(order, first_failure, input, start, limits, nesting, known)
         }
         Some(&found) => Err(DecodeError::new(start, DecodeErrorKind::BadStart { found })),
     }
@@ -247,11 +312,12 @@ fn other_candidates<'a>(
     start: usize,
     limits: &Limits,
     nesting: u8,
+    known: Option<Protocol>,
 ) -> Result<Decoded<'a>, DecodeError> {
     let mut failures: [Option<(Protocol, DecodeError)>; 3] = [first_failure, None, None];
     for (protocol, failure) in order.into_iter().zip(&mut failures).skip(1) {
         let Some(protocol) = protocol else { break };
-        match decode_as(protocol, input, start, limits, nesting, Vec::new()) {
+        match decode_as(protocol, input, start, limits, nesting, Vec::new(), known) {
             Ok(decoded) => return Ok(decoded),
             Err(e) => *failure = Some((protocol, e)),
         }
@@ -262,6 +328,13 @@ fn other_candidates<'a>(
 }
 
 /// Decodes the frame at `input[start]` as `protocol`, collecting its results into `spare`.
+/// When `known` is `protocol`, the stream decoder vouches for its checksums
+/// ([`known`]) and they are not computed again.
+#[expect(
+    clippy::inline_always,
+    reason = "as for `decode_nested`: about 33 instructions a frame"
+)]
+#[inline(always)]
 fn decode_as<'a>(
     protocol: Protocol,
     input: &'a [u8],
@@ -269,12 +342,23 @@ fn decode_as<'a>(
     limits: &Limits,
     nesting: u8,
     spare: Vec<AccessResult<'a>>,
+    known: Option<Protocol>,
 ) -> Result<Decoded<'a>, DecodeError> {
     match protocol {
         Protocol::Gdw1376 => gdw1376::decode_frame(input, start, limits, nesting, spare),
         Protocol::Dlt645 => dlt645::decode_frame(input, start, limits, nesting, spare),
-        Protocol::Dlt698 => dlt698::decode_frame(input, start, limits, nesting, spare),
+        Protocol::Dlt698 if known == Some(protocol) => {
+            dlt698::decode_frame::<KNOWN>(input, start, limits, nesting, spare)
+        }
+        Protocol::Dlt698 => dlt698::decode_frame::<VERIFY>(input, start, limits, nesting, spare),
     }
+}
+
+/// The protocol whose checksums `checked` vouches for when the frame starts at `start`.
+fn known(checked: Option<CheckedFrame>, start: usize) -> Option<Protocol> {
+    checked
+        .filter(|checked| checked.start == start)
+        .map(|checked| checked.protocol)
 }
 
 /// Probes `frame` (starting at its `68`) as `protocol`.
@@ -439,7 +523,7 @@ mod tests {
             [Some(Protocol::Dlt645), Some(Protocol::Dlt698), None]
         );
         let limits = Limits::DEFAULT;
-        let first = decode_nested(frame, &limits, 0, Vec::new()).unwrap();
+        let first = decode_nested(frame, &limits, 0, Vec::new(), None).unwrap();
         assert_eq!((first.protocol, first.frame_len), (Protocol::Dlt645, 60));
         let decoded = decode(frame).unwrap();
         assert_eq!(decoded.protocol, Protocol::Dlt698);
@@ -530,6 +614,7 @@ mod tests {
             &limits,
             limits.max_nesting.saturating_add(1),
             Vec::new(),
+            None,
         )
         .unwrap_err();
         assert!(matches!(e.kind(), DecodeErrorKind::DepthLimit { .. }));

@@ -41,10 +41,10 @@ pub(crate) fn results<'a>(
         } else {
             &ERR_BITS
         };
-        list.extend(
-            error_bits(word, table)
-                .map(|bit| AccessResult::new(Target::Whole, Outcome::Code(bit.code), data_at)),
-        );
+        for bit in error_bits(word, table) {
+            let code = Outcome::Code(bit.code);
+            push_result(&mut list, AccessResult::new(Target::Whole, code, data_at));
+        }
         return Ok(list);
     }
     let data = frame.data_wire();

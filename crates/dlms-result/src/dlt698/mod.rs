@@ -30,6 +30,7 @@ pub use reassembly::{Progress, Reassembler};
 #[cfg(any(test, feature = "test-util"))]
 pub(crate) use fragment::encode as fragment_header;
 
+use crate::checksum::VERIFY;
 use crate::decode::Decoded;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
@@ -62,8 +63,9 @@ pub fn data_len(input: &[u8], limits: &Limits) -> Result<usize, DecodeError> {
 
 /// Decodes the frame whose start byte is `input[start]` (`start` wake-up bytes before it);
 /// offsets are relative to `input`. Bytes after the end byte are the caller's concern. The
-/// results are collected into `spare`, an empty list whose allocation is reused.
-pub(crate) fn decode_frame<'a>(
+/// results are collected into `spare`, an empty list whose allocation is reused; HCS and FCS
+/// are computed unless `CHECKSUMS_KNOWN` ([`crate::checksum::KNOWN`]).
+pub(crate) fn decode_frame<'a, const CHECKSUMS_KNOWN: bool>(
     input: &'a [u8],
     start: usize,
     limits: &Limits,
@@ -71,7 +73,7 @@ pub(crate) fn decode_frame<'a>(
     spare: Vec<AccessResult<'a>>,
 ) -> Result<Decoded<'a>, DecodeError> {
     let at_start = input.get(start..).unwrap_or_default();
-    let layout = frame::scan(at_start, limits).map_err(|e| e.shifted(start))?;
+    let layout = frame::scan::<CHECKSUMS_KNOWN>(at_start, limits).map_err(|e| e.shifted(start))?;
     let frame = Frame::from_layout(at_start, &layout, start)?;
     let apdu_at = start.saturating_add(frame.apdu_offset());
     let (service, results, status) = match frame.fragment() {
@@ -121,7 +123,7 @@ pub(crate) fn decode_frame<'a>(
 /// there with valid HCS, FCS and end byte; `Incomplete` while every byte so far is consistent
 /// with a frame (the HCS is checked as soon as it has arrived); `NotAFrame` otherwise.
 pub(crate) fn probe(input: &[u8], limits: &Limits) -> Probe {
-    match frame::scan(input, limits) {
+    match frame::scan::<VERIFY>(input, limits) {
         Ok(layout) => Probe::Frame(layout.total),
         Err(e) if e.is_truncated() => Probe::Incomplete,
         Err(e) => Probe::NotAFrame(e.kind()),

@@ -14,7 +14,7 @@ use crate::error::DecodeErrorKind;
 use crate::limits::Limits;
 use crate::probe::Probe;
 use crate::result::Protocol;
-use crate::shared_bytes::SharedBytes;
+use crate::shared_bytes::{CheckedFrame, SharedBytes};
 
 /// The most `FE` wake-up bytes kept as a frame's preamble; more are garbage. DL/T 645-2007
 /// and DL/T 698.45 send up to four.
@@ -191,7 +191,14 @@ impl FrameDecoder {
                     let total = wake_up.saturating_add(len);
                     let offset = self.base;
                     self.base = self.base.saturating_add(as_u64(total));
-                    let bytes = SharedBytes::from_bytes(self.buf.split_to(total).freeze());
+                    // The probe just computed the frame's checksums; the mark lets decoding
+                    // skip computing them again (`benches/frames.rs`, `split_decode`).
+                    let checked = CheckedFrame {
+                        protocol,
+                        start: wake_up,
+                    };
+                    let bytes =
+                        SharedBytes::checked_frame(self.buf.split_to(total).freeze(), checked);
                     return Some(StreamItem::Frame(StreamFrame {
                         protocol,
                         offset,
@@ -381,6 +388,87 @@ mod tests {
                 assert!(matches!(decoder.verdict(frame), Verdict::Frame(..)));
             }
         }
+    }
+
+    fn dlt698_frame(dar: u8) -> Vec<u8> {
+        use crate::test_util::dlt698;
+        dlt698::FrameBuilder::response()
+            .build(&dlt698::Response::get_normal(0x2000_0201, dlt698::GetResult::Dar(dar)).finish())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_split_frame_decodes_as_its_bytes(
+            pieces in proptest::collection::vec(
+                (proptest::collection::vec(proptest::num::u8::ANY, 0..12), 0u8..4, 0usize..3),
+                1..8,
+            ),
+            max_frame_len in 0usize..40,
+        ) {
+            // Frames of all three protocols, some with wake-up bytes, between random bytes.
+            let mut stream = Vec::new();
+            for (noise, dar, wake_up) in &pieces {
+                stream.extend(noise);
+                stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
+                stream.extend(match dar {
+                    0 => crate::test_util::dlt645::abnormal([1; 6], 0x11, 0x02),
+                    1 => crate::test_util::gdw1376::deny_all().build(),
+                    _ => dlt698_frame(*dar),
+                });
+            }
+            let mut decoder = FrameDecoder::new();
+            decoder.push(&stream);
+            decoder.finish();
+            let tight = Limits::DEFAULT.with_max_frame_len(max_frame_len);
+            for item in drain(&mut decoder) {
+                if let StreamItem::Frame(frame) = item {
+                    for limits in [Limits::DEFAULT, tight] {
+                        let full = crate::decode_with(&frame.bytes, &limits);
+                        proptest::prop_assert_eq!(&frame.decode(&limits), &full);
+                        let mut reused = crate::Decoder::with_limits(limits);
+                        proptest::prop_assert_eq!(&reused.decode_stream_frame(&frame), &full);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn other_bytes_in_a_split_frame_are_checked_in_full() {
+        let good = dlt698_frame(4);
+        let mut decoder = FrameDecoder::new();
+        decoder.push(&good);
+        let Some(StreamItem::Frame(frame)) = decoder.next_item() else {
+            panic!("no frame")
+        };
+        assert_eq!(frame.bytes.checked().map(|c| c.start), Some(0));
+        assert!(frame.decode(&Limits::DEFAULT).is_ok());
+        // HCS at 12–13, FCS at len−3 … len−2.
+        for (at, hcs) in [(12, true), (good.len() - 2, false)] {
+            let mut bad = good.clone();
+            bad[at] ^= 1;
+            let mut changed = frame.clone();
+            changed.bytes = SharedBytes::from(bad);
+            let e = changed.decode(&Limits::DEFAULT).unwrap_err();
+            if hcs {
+                assert!(
+                    matches!(e.kind(), DecodeErrorKind::HcsMismatch { .. }),
+                    "{e}"
+                );
+            } else {
+                assert!(
+                    matches!(e.kind(), DecodeErrorKind::FcsMismatch { .. }),
+                    "{e}"
+                );
+            }
+        }
+        // The mark describes the bytes, not the public fields around them.
+        let mut moved = frame.clone();
+        moved.preamble_len = 3;
+        moved.protocol = Protocol::Dlt645;
+        assert_eq!(moved.decode(&Limits::DEFAULT), crate::decode(&good));
+        // Equal bytes compare equal, marked or not.
+        assert_eq!(frame.bytes, SharedBytes::from(good));
     }
 
     #[test]
