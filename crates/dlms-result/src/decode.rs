@@ -252,7 +252,7 @@ fn filling_candidate<'a>(
 /// stream decoder vouches for about `input`.
 #[expect(
     clippy::inline_always,
-    reason = "a call level and a copy of the 88-byte result less: about 35 instructions a \
+    reason = "a call level and a copy of the 88-byte result less: about 27 instructions a \
               frame (callgrind, `get_response_normal_30` in `benches/frames.rs`)"
 )]
 #[inline(always)]
