@@ -3,10 +3,13 @@
 //! - `crc16_x25`: the CRC-16/X-25 of DL/T 698.45 alone, on 1 KiB and 64 KiB buffers (bytes/s);
 //! - `decode_bytes` / `decode_frames`: [`dlms_result::decode`] (checksums verified) on each
 //!   fixture family under `fixtures/frames/` and on the whole mix, in bytes/s and frames/s;
-//! - `get_response_normal_30`: one typical 30-byte GET-Response-Normal (frames/s);
+//!   `mix_decoder`: the mix through one [`Decoder`] that reuses its results list;
+//! - `get_response_normal_30`: one typical 30-byte GET-Response-Normal (frames/s), with
+//!   `decode` and with a reused [`Decoder`];
 //! - `frame_decoder`: [`FrameDecoder`] over a large in-memory stream built from the fixture mix
-//!   with garbage in between, fed in 64 KiB chunks (bytes/s), splitting only and splitting
-//!   then decoding every frame.
+//!   with garbage in between, fed in 64 KiB chunks (bytes/s), splitting only, splitting then
+//!   decoding every frame ([`dlms_result::StreamFrame::decode`]), and splitting then decoding
+//!   through one [`Decoder`] (`split_decoder`).
 //!
 //! Targets: ≥ 1 GB/s per core on the mix, ≥ 10 M frames/s for 30-byte GET responses, the
 //! stream decoder at the same rate. `cargo bench --bench frames` (add `-- --quick` for a short
@@ -21,7 +24,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dlms_result::checksum::crc16_x25;
 use dlms_result::test_util::dlt698::{FrameBuilder, GetResult, Response};
 use dlms_result::test_util::render::read_annotated_hex;
-use dlms_result::{FrameDecoder, StreamItem, decode};
+use dlms_result::{Decoder, FrameDecoder, StreamItem, decode};
 
 /// The protocol families under `fixtures/frames/` (their `invalid/` frames are left out: the
 /// mix measures frames that decode).
@@ -161,6 +164,18 @@ fn decode_all(frames: &[Vec<u8>]) -> usize {
         .sum()
 }
 
+/// [`decode_all`] through one [`Decoder`], recycling every frame's results list.
+fn decode_all_reusing(decoder: &mut Decoder, frames: &[Vec<u8>]) -> usize {
+    let mut results = 0;
+    for frame in frames {
+        if let Ok(decoded) = decoder.decode(black_box(frame)) {
+            results += decoded.results.len();
+            decoder.recycle(decoded);
+        }
+    }
+    results
+}
+
 fn decoding(c: &mut Criterion) {
     let families: Vec<(&str, Vec<Vec<u8>>)> = FAMILIES
         .iter()
@@ -176,12 +191,18 @@ fn decoding(c: &mut Criterion) {
         .chain([("mix", mix.as_slice())])
         .collect();
 
+    let mut decoder = Decoder::new();
     let mut group = c.benchmark_group("decode_bytes");
     for &(name, frames) in &sets {
         let bytes: usize = frames.iter().map(Vec::len).sum();
         group.throughput(Throughput::Bytes(bytes as u64));
         group.bench_function(name, |b| b.iter(|| decode_all(frames)));
     }
+    let bytes: usize = mix.iter().map(Vec::len).sum();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("mix_decoder", |b| {
+        b.iter(|| decode_all_reusing(&mut decoder, &mix));
+    });
     group.finish();
 
     let mut group = c.benchmark_group("decode_frames");
@@ -189,6 +210,10 @@ fn decoding(c: &mut Criterion) {
         group.throughput(Throughput::Elements(frames.len() as u64));
         group.bench_function(name, |b| b.iter(|| decode_all(frames)));
     }
+    group.throughput(Throughput::Elements(mix.len() as u64));
+    group.bench_function("mix_decoder", |b| {
+        b.iter(|| decode_all_reusing(&mut decoder, &mix));
+    });
     group.finish();
 
     let typical = get_response_normal_30();
@@ -196,6 +221,9 @@ fn decoding(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("decode", |b| {
         b.iter(|| decode(black_box(&typical)).map_or(0, |d| d.results.len()));
+    });
+    group.bench_function("decoder", |b| {
+        b.iter(|| decode_all_reusing(&mut decoder, core::slice::from_ref(&typical)));
     });
     group.finish();
 }
@@ -229,6 +257,21 @@ fn stream(c: &mut Criterion) {
                     results += frame
                         .decode(&dlms_result::Limits::default())
                         .map_or(0, |d| d.results.len());
+                }
+            });
+            results
+        });
+    });
+    group.bench_function(format!("split_decoder_{mib}MiB"), |b| {
+        let mut decoder = Decoder::new();
+        b.iter(|| {
+            let mut results = 0usize;
+            run_stream(&period, total, |item| {
+                if let StreamItem::Frame(frame) = item
+                    && let Ok(decoded) = decoder.decode_stream_frame(frame)
+                {
+                    results += decoded.results.len();
+                    decoder.recycle(decoded);
                 }
             });
             results

@@ -15,6 +15,16 @@ pub fn crc16_x25(data: &[u8]) -> u16 {
 /// The CRC-16/X-25 register before any byte (DL/T 698.45 Annex: initial value 0xFFFF).
 pub(crate) const CRC16_X25_INIT: u16 = 0xFFFF;
 
+/// The value of a link layer's `CHECKSUMS_KNOWN` parameter that computes and compares every
+/// checksum.
+pub(crate) const VERIFY: bool = false;
+/// The value of a link layer's `CHECKSUMS_KNOWN` parameter that takes the checksums as
+/// matching: the stream decoder computed them over these very bytes (see
+/// `shared_bytes::CheckedFrame`). Every other check still runs. A constant parameter rather
+/// than an argument, so that the code that verifies (every caller but the stream's decode)
+/// carries no trace of it.
+pub(crate) const KNOWN: bool = true;
+
 /// Feeds `data` to a CRC-16/X-25 register (not yet complemented: the CRC of the bytes fed
 /// so far is `!register`). Lets the DL/T 698.45 frame check go on from the header check:
 /// the FCS covers the bytes the HCS covers, so they are read once, not twice.

@@ -59,7 +59,7 @@ mod stream;
 pub mod test_util;
 
 pub use code::{CodeInfo, Dar, Origin, ResultCode, normalize_name};
-pub use decode::{Decoded, decode, decode_with};
+pub use decode::{Decoded, Decoder, decode, decode_with};
 pub use error::{Category, DecodeError, DecodeErrorKind};
 pub use limits::Limits;
 pub use result::{

@@ -88,7 +88,14 @@ impl Address {
             .ok()
             .filter(|&n| usize::from(n) <= Self::MAX_LEN)?;
         let mut bytes = [0u8; Self::MAX_LEN];
-        bytes.get_mut(..wire.len())?.copy_from_slice(wire);
+        // Meter addresses are six bytes (DL/T 645-2007 always, DL/T 698.45 nearly always):
+        // a copy of a length known at compile time is a few moves, where the general copy
+        // calls memcpy and makes the zeroing a call to memset (about 30 instructions a
+        // frame; `benches/frames.rs`, `get_response_normal_30`).
+        match (bytes.first_chunk_mut::<6>(), <&[u8; 6]>::try_from(wire)) {
+            (Some(head), Ok(six)) => *head = *six,
+            _ => bytes.get_mut(..wire.len())?.copy_from_slice(wire),
+        }
         Some(Self {
             bytes,
             len,
@@ -508,5 +515,35 @@ impl Fragment {
     /// A fragment header.
     pub const fn new(seq: u16, position: FragmentPosition) -> Self {
         Self { seq, position }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_keeps_its_wire_bytes_whatever_their_number() {
+        // Six bytes take their own copy path; every length is held to the same answer.
+        let wire: Vec<u8> = (1..=17).collect();
+        for len in 0..=wire.len() {
+            let address = Address::new(&wire[..len], AddressKind::Single, 2);
+            if len > Address::MAX_LEN {
+                assert_eq!(address, None);
+                continue;
+            }
+            let address = address.unwrap();
+            assert_eq!(address.wire_bytes(), &wire[..len]);
+            assert_eq!(
+                (address.kind(), address.logical()),
+                (AddressKind::Single, 2)
+            );
+            // Equality and hashing see the padding too: it is always zero.
+            assert_eq!(
+                address,
+                Address::new(&wire[..len], AddressKind::Single, 2).unwrap()
+            );
+            assert!(address.bytes[len..].iter().all(|&b| b == 0));
+        }
     }
 }

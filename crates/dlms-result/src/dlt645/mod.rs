@@ -18,18 +18,20 @@ use crate::decode::Decoded;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::probe::Probe;
-use crate::result::Protocol;
+use crate::result::{AccessResult, Protocol};
 
 /// Decodes the frame whose first `68` is `input[start]`; offsets are relative to `input`.
-/// Bytes after the end byte are left to the caller.
+/// Bytes after the end byte are left to the caller. The results are collected into `spare`,
+/// an empty list whose allocation is reused.
 pub(crate) fn decode_frame<'a>(
     input: &'a [u8],
     start: usize,
     limits: &Limits,
     _nesting: u8,
+    spare: Vec<AccessResult<'a>>,
 ) -> Result<Decoded<'a>, DecodeError> {
     let frame = Frame::parse_at(input, start, limits)?;
-    let results = results::results(&frame, start)?;
+    let results = results::results(&frame, start, spare)?;
     Ok(Decoded {
         protocol: Protocol::Dlt645,
         preamble_len: start,

@@ -14,22 +14,26 @@
 
 use crate::code::ResultCode;
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::result::{AccessResult, DataEncoding, DataId, DataRef, Direction, Outcome, Target};
+use crate::result::{
+    AccessResult, DataEncoding, DataId, DataRef, Direction, Outcome, Target, push_result,
+};
 
 use super::Function;
 use super::control::AnswerShape;
 use super::error_word::{ERR_BITS, SERR_BITS, error_bits};
 use super::frame::{CONTROL_OFFSET, DATA_OFFSET, Frame, LENGTH_OFFSET};
 
-/// The results of `frame`, whose first `68` is at `start` of the caller's input.
+/// The results of `frame`, whose first `68` is at `start` of the caller's input, appended to
+/// `list` (empty, its allocation reused).
 pub(crate) fn results<'a>(
     frame: &Frame<'a>,
     start: usize,
+    mut list: Vec<AccessResult<'a>>,
 ) -> Result<Vec<AccessResult<'a>>, DecodeError> {
     let control = frame.control();
     let data_at = start.saturating_add(DATA_OFFSET);
     if control.direction() == Direction::FromClient {
-        return Ok(Vec::new());
+        return Ok(list);
     }
     if let Some(word) = frame.error_word() {
         let table: &'static [_] = if control.function() == Function::SECURITY {
@@ -37,9 +41,11 @@ pub(crate) fn results<'a>(
         } else {
             &ERR_BITS
         };
-        return Ok(error_bits(word, table)
-            .map(|bit| AccessResult::new(Target::Whole, Outcome::Code(bit.code), data_at))
-            .collect());
+        for bit in error_bits(word, table) {
+            let code = Outcome::Code(bit.code);
+            push_result(&mut list, AccessResult::new(Target::Whole, code, data_at));
+        }
+        return Ok(list);
     }
     let data = frame.data_wire();
     let whole_data = || {
@@ -75,7 +81,8 @@ pub(crate) fn results<'a>(
         ),
         AnswerShape::Value | AnswerShape::Unknown => whole_data(),
     };
-    Ok(vec![result])
+    push_result(&mut list, result);
+    Ok(list)
 }
 
 #[cfg(test)]
@@ -86,7 +93,7 @@ mod tests {
     fn results_of(frame: &[u8]) -> Vec<AccessResult<'_>> {
         let start = crate::decode::wake_up_len(frame);
         let parsed = Frame::parse_at(frame, start, &crate::Limits::DEFAULT).unwrap();
-        results(&parsed, start).unwrap()
+        results(&parsed, start, Vec::new()).unwrap()
     }
 
     #[test]
@@ -112,7 +119,7 @@ mod tests {
     fn a_read_answer_needs_its_data_identifier() {
         let frame = FrameBuilder::new([1; 6], 0x91).data(&[1, 2, 3]).build();
         let parsed = Frame::parse_at(&frame, 0, &crate::Limits::DEFAULT).unwrap();
-        let e = results(&parsed, 0).unwrap_err();
+        let e = results(&parsed, 0, Vec::new()).unwrap_err();
         assert_eq!(e.offset(), LENGTH_OFFSET);
         assert_eq!(e.kind(), DecodeErrorKind::BadLength { declared: 15 });
     }

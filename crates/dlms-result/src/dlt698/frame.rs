@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use crate::checksum::{CRC16_X25_INIT, crc16_x25_update};
+use crate::checksum::{CRC16_X25_INIT, VERIFY, crc16_x25_update};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::result::{Address, Fragment};
@@ -82,8 +82,13 @@ impl Layout {
 
 /// Checks the frame starting at `input[0]` as far as the input goes: start byte, L, header,
 /// HCS, then (when the whole frame is there) FCS and end byte. Offsets are relative to
-/// `input`. A `Truncated` error means every byte so far is consistent with a frame.
-pub(crate) fn scan(input: &[u8], limits: &Limits) -> Result<Layout, DecodeError> {
+/// `input`. A `Truncated` error means every byte so far is consistent with a frame. With
+/// `CHECKSUMS_KNOWN` ([`crate::checksum::KNOWN`]) the HCS and FCS are not computed (the stream
+/// decoder did, over the same bytes) and everything else is checked as usual.
+pub(crate) fn scan<const CHECKSUMS_KNOWN: bool>(
+    input: &[u8],
+    limits: &Limits,
+) -> Result<Layout, DecodeError> {
     let truncated = |needed: usize| {
         DecodeError::new(
             input.len(),
@@ -145,10 +150,15 @@ pub(crate) fn scan(input: &[u8], limits: &Limits) -> Result<Layout, DecodeError>
     let Some(&[hcs_low, hcs_high]) = input.get(hcs_at..hcs_at.saturating_add(2)) else {
         return Err(truncated(hcs_at.saturating_add(2)));
     };
-    let header_register = crc16_x25_update(CRC16_X25_INIT, header);
-    check_crc(header_register, [hcs_low, hcs_high], |expected, found| {
-        DecodeError::new(hcs_at, DecodeErrorKind::HcsMismatch { expected, found })
-    })?;
+    let header_register = if CHECKSUMS_KNOWN {
+        None
+    } else {
+        let register = crc16_x25_update(CRC16_X25_INIT, header);
+        check_crc(register, [hcs_low, hcs_high], |expected, found| {
+            DecodeError::new(hcs_at, DecodeErrorKind::HcsMismatch { expected, found })
+        })?;
+        Some(register)
+    };
     if input.len() < total {
         return Err(truncated(total));
     }
@@ -156,16 +166,19 @@ pub(crate) fn scan(input: &[u8], limits: &Limits) -> Result<Layout, DecodeError>
     let Some(&[fcs_low, fcs_high]) = input.get(fcs_at..fcs_at.saturating_add(2)) else {
         return Err(truncated(total));
     };
-    // The FCS covers L..user data, which starts with the bytes the HCS covered: go on from
-    // the header's register over HCS and user data instead of reading the header twice.
-    let after_header = input.get(hcs_at..fcs_at).unwrap_or_default();
-    check_crc(
-        crc16_x25_update(header_register, after_header),
-        [fcs_low, fcs_high],
-        |expected, found| {
-            DecodeError::new(fcs_at, DecodeErrorKind::FcsMismatch { expected, found })
-        },
-    )?;
+    if let Some(header_register) = header_register {
+        // The FCS covers L..user data, which starts with the bytes the HCS covered: go on
+        // from the header's register over HCS and user data instead of reading the header
+        // twice.
+        let after_header = input.get(hcs_at..fcs_at).unwrap_or_default();
+        check_crc(
+            crc16_x25_update(header_register, after_header),
+            [fcs_low, fcs_high],
+            |expected, found| {
+                DecodeError::new(fcs_at, DecodeErrorKind::FcsMismatch { expected, found })
+            },
+        )?;
+    }
     let end_at = total.saturating_sub(1);
     match input.get(end_at) {
         Some(&END) => Ok(layout),
@@ -212,13 +225,20 @@ impl<'a> Frame<'a> {
     pub fn parse_with(input: &'a [u8], limits: &Limits) -> Result<(Self, &'a [u8]), DecodeError> {
         let preamble_len = input.iter().take_while(|&&b| b == WAKE_UP).count();
         let at_start = input.get(preamble_len..).unwrap_or_default();
-        let layout = scan(at_start, limits).map_err(|e| e.shifted(preamble_len))?;
+        let layout = scan::<VERIFY>(at_start, limits).map_err(|e| e.shifted(preamble_len))?;
         let frame = Self::from_layout(at_start, &layout, preamble_len)?;
         let rest = at_start.get(layout.total..).unwrap_or_default();
         Ok((frame, rest))
     }
 
     /// The view of a frame `scan` accepted; `input[0]` is the start byte.
+    #[expect(
+        clippy::inline_always,
+        reason = "left to itself the compiler stops inlining it into `decode_frame` once that \
+                  is generic over the checksums: about 45 instructions a frame (callgrind, \
+                  `get_response_normal_30` in `benches/frames.rs`)"
+    )]
+    #[inline(always)]
     pub(crate) fn from_layout(
         input: &'a [u8],
         layout: &Layout,

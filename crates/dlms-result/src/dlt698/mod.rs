@@ -30,12 +30,13 @@ pub use reassembly::{Progress, Reassembler};
 #[cfg(any(test, feature = "test-util"))]
 pub(crate) use fragment::encode as fragment_header;
 
+use crate::checksum::VERIFY;
 use crate::decode::Decoded;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::parse::to_decode_error;
 use crate::probe::Probe;
-use crate::result::{FragmentPosition, Protocol};
+use crate::result::{AccessResult, FragmentPosition, Protocol};
 
 /// The service name of a frame that carries a link-layer fragment: the APDU is only known
 /// once the fragments are reassembled (see [`Reassembler`]).
@@ -61,15 +62,18 @@ pub fn data_len(input: &[u8], limits: &Limits) -> Result<usize, DecodeError> {
 }
 
 /// Decodes the frame whose start byte is `input[start]` (`start` wake-up bytes before it);
-/// offsets are relative to `input`. Bytes after the end byte are the caller's concern.
-pub(crate) fn decode_frame<'a>(
+/// offsets are relative to `input`. Bytes after the end byte are the caller's concern. The
+/// results are collected into `spare`, an empty list whose allocation is reused; HCS and FCS
+/// are computed unless `CHECKSUMS_KNOWN` ([`crate::checksum::KNOWN`]).
+pub(crate) fn decode_frame<'a, const CHECKSUMS_KNOWN: bool>(
     input: &'a [u8],
     start: usize,
     limits: &Limits,
     nesting: u8,
+    spare: Vec<AccessResult<'a>>,
 ) -> Result<Decoded<'a>, DecodeError> {
     let at_start = input.get(start..).unwrap_or_default();
-    let layout = frame::scan(at_start, limits).map_err(|e| e.shifted(start))?;
+    let layout = frame::scan::<CHECKSUMS_KNOWN>(at_start, limits).map_err(|e| e.shifted(start))?;
     let frame = Frame::from_layout(at_start, &layout, start)?;
     let apdu_at = start.saturating_add(frame.apdu_offset());
     let (service, results, status) = match frame.fragment() {
@@ -81,12 +85,14 @@ pub(crate) fn decode_frame<'a>(
                     DecodeErrorKind::TrailingBytes { count: data_len },
                 ));
             }
-            (LINK_FRAGMENT, Vec::new(), None)
+            (LINK_FRAGMENT, spare, None)
         }
         None if frame.control().is_scrambled() => {
             let wire = frame.user_data();
             let plain = scramble::descramble(wire);
-            let apdu = apdu::decode_in(&plain, apdu_at, limits, nesting)?;
+            // The results borrow the descrambled copy until they are moved onto `wire`, so
+            // they cannot go into `spare` (a rare kind of frame: it allocates).
+            let apdu = apdu::decode_in(&plain, apdu_at, limits, nesting, Vec::new())?;
             (
                 apdu.service,
                 scramble::remap(apdu.results, &plain, wire),
@@ -94,7 +100,7 @@ pub(crate) fn decode_frame<'a>(
             )
         }
         None => {
-            let apdu = apdu::decode_in(frame.user_data(), apdu_at, limits, nesting)?;
+            let apdu = apdu::decode_in(frame.user_data(), apdu_at, limits, nesting, spare)?;
             (apdu.service, apdu.results, apdu.status)
         }
     };
@@ -117,7 +123,7 @@ pub(crate) fn decode_frame<'a>(
 /// there with valid HCS, FCS and end byte; `Incomplete` while every byte so far is consistent
 /// with a frame (the HCS is checked as soon as it has arrived); `NotAFrame` otherwise.
 pub(crate) fn probe(input: &[u8], limits: &Limits) -> Probe {
-    match frame::scan(input, limits) {
+    match frame::scan::<VERIFY>(input, limits) {
         Ok(layout) => Probe::Frame(layout.total),
         Err(e) if e.is_truncated() => Probe::Incomplete,
         Err(e) => Probe::NotAFrame(e.kind()),

@@ -14,7 +14,7 @@ const NORMAL_LIST: &str = "68 33 00 C3 05 00 00 00 00 00 00 00 7A 01 85 02 00 03
 #[test]
 fn decode_frame_normal_list() {
     let bytes = hex(&format!("FE FE {NORMAL_LIST}"));
-    let d = decode_frame(&bytes, 2, &Limits::default(), 0).unwrap();
+    let d = decode_frame::<VERIFY>(&bytes, 2, &Limits::default(), 0, Vec::new()).unwrap();
     assert_eq!(d.service, "GET-Response-NormalList");
     assert_eq!(d.preamble_len, 2);
     assert_eq!(d.frame_len, 53);
@@ -68,7 +68,7 @@ fn scrambled_response_borrows_the_wire() {
     let bytes = crate::test_util::dlt698::FrameBuilder::response()
         .scrambled(true)
         .build(&apdu);
-    let d = decode_frame(&bytes, 0, &Limits::default(), 0).unwrap();
+    let d = decode_frame::<VERIFY>(&bytes, 0, &Limits::default(), 0, Vec::new()).unwrap();
     assert!(d.scrambled);
     assert_eq!(d.service, "GET-Response-Normal");
     let crate::Outcome::Data(data) = d.results[0].outcome else {

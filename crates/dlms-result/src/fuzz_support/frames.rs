@@ -3,8 +3,8 @@
 
 use crate::dlt698::{Progress, Reassembler};
 use crate::{
-    DecodeErrorKind, Decoded, FragmentPosition, Limits, Outcome, Protocol, decode, dlt645, dlt698,
-    gdw1376,
+    DecodeError, DecodeErrorKind, Decoded, Decoder, FragmentPosition, Limits, Outcome, Protocol,
+    decode, dlt645, dlt698, gdw1376,
 };
 
 use super::checks::{check_error, check_results, is_within, slice};
@@ -18,14 +18,17 @@ const WAKE_UP: u8 = 0xFE;
 
 /// Any bytes → [`crate::decode`]. On success the frame fills the input exactly (wake-up bytes,
 /// `68` … `16`), the link layer of the protocol it was decoded as accepts the same bytes, and
-/// every result lies inside it; on failure the error offset lies inside the input.
+/// every result lies inside it; on failure the error offset lies inside the input. A
+/// [`Decoder`] whose results list has been used before gives the same answer.
 ///
 /// Returns the number of results, or `None` when the input does not decode.
 ///
 /// # Errors
 /// A description of the first broken invariant.
 pub fn frame(data: &[u8]) -> Result<Option<usize>, String> {
-    match decode(data) {
+    let fresh = decode(data);
+    check_decoder_agrees(data, &fresh)?;
+    match fresh {
         Ok(decoded) => {
             check_decoded("decode", data, &decoded)?;
             check_link_agrees(data, &decoded)?;
@@ -37,6 +40,38 @@ pub fn frame(data: &[u8]) -> Result<Option<usize>, String> {
         }
     }
 }
+
+/// A [`Decoder`] that reuses the results list of an earlier frame (so the list it fills
+/// already held results) decodes `data` as [`decode`] did.
+fn check_decoder_agrees(
+    data: &[u8],
+    fresh: &Result<Decoded<'_>, DecodeError>,
+) -> Result<(), String> {
+    let mut decoder = Decoder::new();
+    let earlier = decoder
+        .decode(EARLIER)
+        .map_err(|e| format!("decoder: {e}"))?;
+    if earlier.results.is_empty() {
+        return Err("decoder: the earlier frame has no results".to_owned());
+    }
+    decoder.recycle(earlier);
+    let reused = decoder.decode(data);
+    if reused != *fresh {
+        return Err(format!(
+            "Decoder::decode differs from decode: {reused:?} vs {fresh:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// A GET-Response-NormalList with two results (the crate docs' example), decoded before the
+/// input so that its results list is reused.
+const EARLIER: &[u8] = &[
+    0x68, 0x33, 0x00, 0xC3, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7A, 0x01, 0x85, 0x02,
+    0x00, 0x03, 0x20, 0x00, 0x02, 0x00, 0x01, 0x01, 0x03, 0x12, 0x09, 0x6D, 0x12, 0x09, 0x6E, 0x12,
+    0x09, 0x6F, 0x20, 0x14, 0x02, 0x00, 0x00, 0x04, 0x20, 0x0F, 0x02, 0x00, 0x01, 0x12, 0x13, 0x88,
+    0x00, 0x00, 0x1F, 0x81, 0x16,
+];
 
 /// The facts every successful decoding of a whole input must satisfy.
 fn check_decoded(what: &str, data: &[u8], decoded: &Decoded<'_>) -> Result<(), String> {

@@ -1,6 +1,9 @@
 //! The stream harness: [`FrameDecoder`] over a noisy byte stream, fed in chunks.
 
-use crate::{FrameDecoder, FrameReader, Limits, MAX_PREAMBLE, StreamItem, decode_with};
+use crate::{
+    DecodeError, Decoded, Decoder, FrameDecoder, FrameReader, Limits, MAX_PREAMBLE, Protocol,
+    SharedBytes, StreamFrame, StreamItem, decode_with,
+};
 
 use super::checks::{check_error, check_results};
 
@@ -94,7 +97,9 @@ fn check_tiling(items: &[StreamItem], stream: &[u8], limits: Limits) -> Result<(
                 {
                     return Err(format!("stream: not a frame: {frame:?}"));
                 }
-                match decode_with(&frame.bytes, &limits) {
+                let full = decode_with(&frame.bytes, &limits);
+                check_marked_decode(frame, &full, limits)?;
+                match full {
                     Ok(decoded) => check_results(
                         "stream frame",
                         &frame.bytes,
@@ -128,6 +133,51 @@ fn check_tiling(items: &[StreamItem], stream: &[u8], limits: Limits) -> Result<(
             "stream: items cover {at} of {} bytes",
             stream.len()
         ));
+    }
+    Ok(())
+}
+
+/// A frame the stream decoder split off decodes, skipping the checksums it vouches for,
+/// exactly as its bytes do when checked in full (`full`): through [`StreamFrame::decode`]
+/// and [`Decoder::decode_stream_frame`], with the decoder's limits and with a tighter
+/// frame length limit, and after its public fields are changed.
+fn check_marked_decode(
+    frame: &StreamFrame,
+    full: &Result<Decoded<'_>, DecodeError>,
+    limits: Limits,
+) -> Result<(), String> {
+    let marked = frame.decode(&limits);
+    if marked != *full {
+        return Err(format!(
+            "stream: StreamFrame::decode {marked:?} differs from decode_with {full:?}"
+        ));
+    }
+    let mut decoder = Decoder::with_limits(limits);
+    if decoder.decode_stream_frame(frame) != *full {
+        return Err("stream: Decoder::decode_stream_frame differs from decode_with".to_owned());
+    }
+    let tight = limits.with_max_frame_len(frame.frame().len().saturating_sub(1));
+    if frame.decode(&tight) != decode_with(&frame.bytes, &tight) {
+        return Err("stream: StreamFrame::decode differs under a tighter limit".to_owned());
+    }
+    let mut moved = frame.clone();
+    moved.preamble_len = moved.preamble_len.wrapping_add(1);
+    moved.protocol = match moved.protocol {
+        Protocol::Dlt698 => Protocol::Dlt645,
+        _ => Protocol::Dlt698,
+    };
+    if moved.decode(&limits) != *full {
+        return Err("stream: changing a frame's fields changed its decoding".to_owned());
+    }
+    // Other bytes in its place (here: its FCS or checksum byte changed) are checked in full.
+    let mut damaged = frame.bytes.to_vec();
+    let checksum_at = damaged.len().saturating_sub(2);
+    if let Some(byte) = damaged.get_mut(checksum_at) {
+        *byte ^= 0x01;
+    }
+    moved.bytes = SharedBytes::from(damaged);
+    if moved.decode(&limits) != decode_with(&moved.bytes, &limits) {
+        return Err("stream: other bytes in a frame were not checked in full".to_owned());
     }
     Ok(())
 }

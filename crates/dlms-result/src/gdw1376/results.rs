@@ -32,11 +32,12 @@ use super::unit::unit_list;
 const AFN_CONFIRM: u8 = 0x00;
 
 /// The service name and results of `frame`, whose first `68` is at `start` of the caller's
-/// input.
+/// input; the results are appended to `spare` (empty, its allocation reused).
 pub(crate) fn results<'a>(
     frame: &Frame<'a>,
     start: usize,
     limits: &Limits,
+    spare: Vec<AccessResult<'a>>,
 ) -> Result<(&'static str, Vec<AccessResult<'a>>), DecodeError> {
     let units = frame.data_units();
     let base = start.saturating_add(frame.data_units_offset());
@@ -44,7 +45,7 @@ pub(crate) fn results<'a>(
         base: units,
         base_offset: base,
         max: limits.max_items,
-        list: Vec::new(),
+        list: spare,
     };
     let uplink = frame.direction() == Direction::FromServer;
     let role = match (uplink, frame.control().is_primary()) {

@@ -1,6 +1,6 @@
 //! What the stream decoder yields: frames and reports of skipped bytes.
 
-use crate::decode::{Decoded, decode_with};
+use crate::decode::{Decoded, decode_reusing};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::result::Protocol;
@@ -44,12 +44,15 @@ impl StreamFrame {
         self.offset.saturating_add(preamble)
     }
 
-    /// Decodes the frame (wake-up bytes included; offsets count from `bytes[0]`).
+    /// Decodes the frame (wake-up bytes included; offsets count from `bytes[0]`): the same
+    /// answer as [`crate::decode_with`] on `bytes`. Checksums the stream decoder computed over
+    /// these very bytes are not computed again; bytes put here any other way are checked in
+    /// full. [`crate::Decoder::decode_stream_frame`] does the same without allocating.
     ///
     /// # Errors
     /// See [`crate::decode`].
     pub fn decode(&self, limits: &Limits) -> Result<Decoded<'_>, DecodeError> {
-        decode_with(&self.bytes, limits)
+        decode_reusing(&self.bytes, limits, Vec::new(), self.bytes.checked())
     }
 }
 

@@ -14,7 +14,7 @@ use crate::error::DecodeErrorKind;
 use crate::limits::Limits;
 use crate::probe::Probe;
 use crate::result::Protocol;
-use crate::shared_bytes::SharedBytes;
+use crate::shared_bytes::{CheckedFrame, SharedBytes};
 
 /// The most `FE` wake-up bytes kept as a frame's preamble; more are garbage. DL/T 645-2007
 /// and DL/T 698.45 send up to four.
@@ -134,6 +134,30 @@ impl FrameDecoder {
     /// The next frame or garbage report, or `None` when more bytes are needed (or, after
     /// [`FrameDecoder::finish`], when the stream is exhausted).
     pub fn next_item(&mut self) -> Option<StreamItem> {
+        // Fast path: in a healthy stream the buffer starts with the next frame's start byte,
+        // with no garbage waiting to be reported. That case is decided here, in a function
+        // small enough to be cheap to enter; everything else goes round the general loop,
+        // which starts from the same verdict instead of probing again. The general loop's
+        // first round reaches exactly this decision for this buffer (no wake-up bytes, a `68`
+        // first, nothing pending), so the items do not change (`benches/frames.rs`,
+        // `frame_decoder`). Counting wake-up bytes here as well cost more than it saved.
+        let mut first_verdict = None;
+        if self.pending.is_none() && self.buf.first() == Some(&START) {
+            let verdict = self.verdict(&self.buf);
+            if let Verdict::Frame(protocol, len) = verdict
+                && len > 0
+                && len <= self.buf.len()
+            {
+                return Some(StreamItem::Frame(self.split_frame(protocol, 0, len)));
+            }
+            first_verdict = Some(verdict);
+        }
+        self.next_item_in_general(first_verdict)
+    }
+
+    /// [`FrameDecoder::next_item`] for any buffer. `first_verdict` is the verdict at the
+    /// start of the buffer when it starts with a start byte, already asked for.
+    fn next_item_in_general(&mut self, mut first_verdict: Option<Verdict>) -> Option<StreamItem> {
         loop {
             let wake_up = self.buf.iter().take_while(|&&b| b == WAKE_UP).count();
             if wake_up > MAX_PREAMBLE {
@@ -173,7 +197,12 @@ impl FrameDecoder {
                 continue;
             }
             let candidate = self.buf.get(wake_up..).unwrap_or_default();
-            match self.verdict(candidate) {
+            let verdict = match first_verdict.take() {
+                // Only the first round can see the buffer the verdict was asked for.
+                Some(verdict) => verdict,
+                None => self.verdict(candidate),
+            };
+            match verdict {
                 Verdict::Wait => return None,
                 Verdict::Frame(_, len) if len == 0 || len > candidate.len() => {
                     // A probe must never claim bytes that are not there; treat it as no frame.
@@ -188,16 +217,7 @@ impl FrameDecoder {
                         // Report the garbage first; the frame is found again next call.
                         return Some(StreamItem::Garbage(garbage));
                     }
-                    let total = wake_up.saturating_add(len);
-                    let offset = self.base;
-                    self.base = self.base.saturating_add(as_u64(total));
-                    let bytes = SharedBytes::from_bytes(self.buf.split_to(total).freeze());
-                    return Some(StreamItem::Frame(StreamFrame {
-                        protocol,
-                        offset,
-                        preamble_len: wake_up,
-                        bytes,
-                    }));
+                    return Some(StreamItem::Frame(self.split_frame(protocol, wake_up, len)));
                 }
                 Verdict::Skip(reason) => {
                     if let Some(item) = self.skip_start(wake_up, reason) {
@@ -205,6 +225,27 @@ impl FrameDecoder {
                     }
                 }
             }
+        }
+    }
+
+    /// Splits off the frame of `len` bytes that `protocol` found after `wake_up` wake-up
+    /// bytes at the front of the buffer.
+    fn split_frame(&mut self, protocol: Protocol, wake_up: usize, len: usize) -> StreamFrame {
+        let total = wake_up.saturating_add(len);
+        let offset = self.base;
+        self.base = self.base.saturating_add(as_u64(total));
+        // The probe just computed the frame's checksums; the mark lets decoding skip
+        // computing them again (`benches/frames.rs`, `split_decode`).
+        let checked = CheckedFrame {
+            protocol,
+            start: wake_up,
+        };
+        let bytes = SharedBytes::checked_frame(self.buf.split_to(total).freeze(), checked);
+        StreamFrame {
+            protocol,
+            offset,
+            preamble_len: wake_up,
+            bytes,
         }
     }
 
@@ -381,6 +422,125 @@ mod tests {
                 assert!(matches!(decoder.verdict(frame), Verdict::Frame(..)));
             }
         }
+    }
+
+    fn dlt698_frame(dar: u8) -> Vec<u8> {
+        use crate::test_util::dlt698;
+        dlt698::FrameBuilder::response()
+            .build(&dlt698::Response::get_normal(0x2000_0201, dlt698::GetResult::Dar(dar)).finish())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_split_frame_decodes_as_its_bytes(
+            pieces in proptest::collection::vec(
+                (proptest::collection::vec(proptest::num::u8::ANY, 0..12), 0u8..4, 0usize..3),
+                1..8,
+            ),
+            max_frame_len in 0usize..40,
+        ) {
+            // Frames of all three protocols, some with wake-up bytes, between random bytes.
+            let mut stream = Vec::new();
+            for (noise, dar, wake_up) in &pieces {
+                stream.extend(noise);
+                stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
+                stream.extend(match dar {
+                    0 => crate::test_util::dlt645::abnormal([1; 6], 0x11, 0x02),
+                    1 => crate::test_util::gdw1376::deny_all().build(),
+                    _ => dlt698_frame(*dar),
+                });
+            }
+            let mut decoder = FrameDecoder::new();
+            decoder.push(&stream);
+            decoder.finish();
+            let tight = Limits::DEFAULT.with_max_frame_len(max_frame_len);
+            for item in drain(&mut decoder) {
+                if let StreamItem::Frame(frame) = item {
+                    for limits in [Limits::DEFAULT, tight] {
+                        let full = crate::decode_with(&frame.bytes, &limits);
+                        proptest::prop_assert_eq!(&frame.decode(&limits), &full);
+                        let mut reused = crate::Decoder::with_limits(limits);
+                        proptest::prop_assert_eq!(&reused.decode_stream_frame(&frame), &full);
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_gives_the_general_loops_items(
+            pieces in proptest::collection::vec(
+                (proptest::collection::vec(proptest::num::u8::ANY, 0..12), 0u8..4, 0usize..3),
+                1..8,
+            ),
+            chunk in 1usize..64,
+        ) {
+            // Frames with and without wake-up bytes between random bytes (some of them `68`
+            // or `FE`), fed in chunks so that frames arrive in pieces.
+            let mut stream = Vec::new();
+            for (noise, dar, wake_up) in &pieces {
+                stream.extend(noise);
+                stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
+                stream.extend(match dar {
+                    0 => crate::test_util::dlt645::abnormal([1; 6], 0x11, 0x02),
+                    1 => crate::test_util::gdw1376::deny_all().build(),
+                    _ => dlt698_frame(*dar),
+                });
+            }
+            let mut fast = FrameDecoder::new();
+            let mut general = FrameDecoder::new();
+            let (mut fast_items, mut general_items) = (Vec::new(), Vec::new());
+            for piece in stream.chunks(chunk) {
+                fast.push(piece);
+                general.push(piece);
+                fast_items.extend(core::iter::from_fn(|| fast.next_item()));
+                general_items.extend(core::iter::from_fn(|| general.next_item_in_general(None)));
+            }
+            fast.finish();
+            general.finish();
+            fast_items.extend(drain(&mut fast));
+            general_items.extend(core::iter::from_fn(|| general.next_item_in_general(None)));
+            proptest::prop_assert_eq!(fast_items, general_items);
+        }
+    }
+
+    #[test]
+    fn other_bytes_in_a_split_frame_are_checked_in_full() {
+        let good = dlt698_frame(4);
+        let mut decoder = FrameDecoder::new();
+        decoder.push(&good);
+        let Some(StreamItem::Frame(frame)) = decoder.next_item() else {
+            panic!("no frame")
+        };
+        assert_eq!(frame.bytes.checked().map(|c| c.start), Some(0));
+        assert!(frame.decode(&Limits::DEFAULT).is_ok());
+        // HCS at 12–13, FCS at len−3 … len−2.
+        for (at, hcs) in [(12, true), (good.len() - 2, false)] {
+            let mut bad = good.clone();
+            bad[at] ^= 1;
+            let mut changed = frame.clone();
+            changed.bytes = SharedBytes::from(bad);
+            let e = changed.decode(&Limits::DEFAULT).unwrap_err();
+            if hcs {
+                assert!(
+                    matches!(e.kind(), DecodeErrorKind::HcsMismatch { .. }),
+                    "{e}"
+                );
+            } else {
+                assert!(
+                    matches!(e.kind(), DecodeErrorKind::FcsMismatch { .. }),
+                    "{e}"
+                );
+            }
+        }
+        // The mark describes the bytes, not the public fields around them.
+        let mut moved = frame.clone();
+        moved.preamble_len = 3;
+        moved.protocol = Protocol::Dlt645;
+        assert_eq!(moved.decode(&Limits::DEFAULT), crate::decode(&good));
+        // Equal bytes compare equal, marked or not.
+        assert_eq!(frame.bytes, SharedBytes::from(good));
     }
 
     #[test]

@@ -67,23 +67,24 @@ pub struct Apdu<'a> {
 /// A [`DecodeError`] for truncation or garbage inside a known APDU, bytes after it
 /// (`TrailingBytes`), or a limit.
 pub fn decode_apdu<'a>(apdu: &'a [u8], limits: &Limits) -> Result<Apdu<'a>, DecodeError> {
-    decode_in(apdu, 0, limits, 0)
+    decode_in(apdu, 0, limits, 0, Vec::new())
 }
 
 /// Decodes the APDU `apdu`, which sits at `base_offset` of the caller's input, `nesting`
-/// frames deep.
+/// frames deep, collecting its results into `spare` (an empty list whose allocation is reused).
 pub(crate) fn decode_in<'a>(
     apdu: &'a [u8],
     base_offset: usize,
     limits: &Limits,
     nesting: u8,
+    spare: Vec<AccessResult<'a>>,
 ) -> Result<Apdu<'a>, DecodeError> {
     let mut cx = Cx {
         base: apdu,
         base_offset,
         limits,
         nesting,
-        results: Vec::new(),
+        results: spare,
         status: None,
         section: Section::Main,
         via: None,

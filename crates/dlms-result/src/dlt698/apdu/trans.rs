@@ -33,7 +33,14 @@ pub(super) fn forwarded<'a>(cx: &mut Cx<'a, '_>, port: Oad, port_at: &'a [u8], o
         return;
     }
     let decoded = if cx.nesting < cx.limits.max_nesting {
-        decode_nested(octets, cx.limits, cx.nesting.saturating_add(1)).ok()
+        decode_nested(
+            octets,
+            cx.limits,
+            cx.nesting.saturating_add(1),
+            Vec::new(),
+            None,
+        )
+        .ok()
     } else {
         None
     };
