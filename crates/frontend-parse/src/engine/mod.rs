@@ -58,7 +58,9 @@ const JUNK_PREVIEW: usize = 40;
 pub struct Options {
     /// Threads that parse, the calling thread included; `0` means one per available core.
     pub threads: usize,
-    /// Bytes read per block (json-perf.md: 1–8 MiB is the sweet spot).
+    /// Bytes read per block; each block also carries 64 KiB of headroom for the previous
+    /// block's unfinished element. The default, 2 MiB, runs as fast as 1 MiB and 4 MiB on
+    /// `fep gen` batches (`docs/performance.md`, "Batch"); peak memory grows with it.
     pub block_size: usize,
     /// Element bytes per batch handed to a worker.
     pub batch_size: usize,
