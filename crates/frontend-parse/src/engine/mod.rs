@@ -1441,9 +1441,19 @@ fn speculate(
     }
 }
 
-/// The reason given for junk: its first bytes, so that the operator can find it.
+/// The reason given for junk: its first bytes, so that the operator can find it, without
+/// the whitespace and commas they end with. Junk that ends is measured to its last byte that
+/// is neither, and junk still unfinished where it is given up is everything up to the end
+/// of the buffer; both start the same, and without that tail their previews are the same
+/// (a junk shorter than the preview followed by a long run of spaces, found by the `batch`
+/// fuzz target: `fixtures/regressions/batch/short-junk-then-spaces-over-the-cap.bin`).
 fn junk_reason(bytes: &[u8]) -> String {
-    let preview = String::from_utf8_lossy(bytes.get(..JUNK_PREVIEW).unwrap_or(bytes));
+    let preview = bytes.get(..JUNK_PREVIEW).unwrap_or(bytes);
+    let kept = preview
+        .iter()
+        .rposition(|&b| !crate::split::is_json_whitespace(b) && b != b',')
+        .map_or(0, |last| last.saturating_add(1));
+    let preview = String::from_utf8_lossy(preview.get(..kept).unwrap_or(preview));
     format!("not an element: {preview:?}")
 }
 
