@@ -430,6 +430,22 @@ mod tests {
             .build(&dlt698::Response::get_normal(0x2000_0201, dlt698::GetResult::Dar(dar)).finish())
     }
 
+    /// Each piece's noise, then its wake-up bytes, then a frame: DL/T 645 (`dar` 0),
+    /// Q/GDW 1376.1 (1) or DL/T 698.45 with that DAR.
+    fn noisy_stream(pieces: &[(Vec<u8>, u8, usize)]) -> Vec<u8> {
+        let mut stream = Vec::new();
+        for (noise, dar, wake_up) in pieces {
+            stream.extend(noise);
+            stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
+            stream.extend(match dar {
+                0 => crate::test_util::dlt645::abnormal([1; 6], 0x11, 0x02),
+                1 => crate::test_util::gdw1376::deny_all().build(),
+                _ => dlt698_frame(*dar),
+            });
+        }
+        stream
+    }
+
     proptest::proptest! {
         #[test]
         fn a_split_frame_decodes_as_its_bytes(
@@ -440,16 +456,7 @@ mod tests {
             max_frame_len in 0usize..40,
         ) {
             // Frames of all three protocols, some with wake-up bytes, between random bytes.
-            let mut stream = Vec::new();
-            for (noise, dar, wake_up) in &pieces {
-                stream.extend(noise);
-                stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
-                stream.extend(match dar {
-                    0 => crate::test_util::dlt645::abnormal([1; 6], 0x11, 0x02),
-                    1 => crate::test_util::gdw1376::deny_all().build(),
-                    _ => dlt698_frame(*dar),
-                });
-            }
+            let stream = noisy_stream(&pieces);
             let mut decoder = FrameDecoder::new();
             decoder.push(&stream);
             decoder.finish();
@@ -478,16 +485,7 @@ mod tests {
         ) {
             // Frames with and without wake-up bytes between random bytes (some of them `68`
             // or `FE`), fed in chunks so that frames arrive in pieces.
-            let mut stream = Vec::new();
-            for (noise, dar, wake_up) in &pieces {
-                stream.extend(noise);
-                stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
-                stream.extend(match dar {
-                    0 => crate::test_util::dlt645::abnormal([1; 6], 0x11, 0x02),
-                    1 => crate::test_util::gdw1376::deny_all().build(),
-                    _ => dlt698_frame(*dar),
-                });
-            }
+            let stream = noisy_stream(&pieces);
             let mut fast = FrameDecoder::new();
             let mut general = FrameDecoder::new();
             let (mut fast_items, mut general_items) = (Vec::new(), Vec::new());

@@ -296,6 +296,16 @@ fn digit_run(bytes: &[u8], pos: usize) -> usize {
     at.wrapping_sub(pos)
 }
 
+/// The value of a run of ASCII digits (the callers bound its length below 19 digits, so
+/// it fits).
+fn decimal_value(digits: &[u8]) -> u64 {
+    digits.iter().fold(0u64, |value, &digit| {
+        value
+            .wrapping_mul(10)
+            .wrapping_add(u64::from(digit.wrapping_sub(b'0')))
+    })
+}
+
 /// A `"key":` literal of 4 to 16 bytes, compared as its first and its last eight bytes (four
 /// below 8 bytes): two word comparisons where a slice comparison calls `memcmp` (a tenth of
 /// the item loop).
@@ -768,7 +778,6 @@ impl<'t> Scanner<'t, '_> {
         if negative {
             self.advance(1);
         }
-        let mut value = 0u64;
         let mut digits = match self.peek()? {
             b'0' => 1,
             b'1'..=b'9' => digit_run(self.bytes, self.pos),
@@ -776,13 +785,11 @@ impl<'t> Scanner<'t, '_> {
         };
         let integer = self.bytes.get(self.pos..self.pos.wrapping_add(digits));
         self.advance(digits);
-        if read {
-            for &byte in integer.unwrap_or_default() {
-                value = value
-                    .wrapping_mul(10)
-                    .wrapping_add(u64::from(byte.wrapping_sub(b'0')));
-            }
-        }
+        let value = if read {
+            decimal_value(integer.unwrap_or_default())
+        } else {
+            0
+        };
         let mut fraction = false;
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.advance(1);
@@ -947,15 +954,7 @@ impl<'t> Scanner<'t, '_> {
         if digits > MAX_FLAG_DIGITS {
             return None;
         }
-        let flag_digits = self
-            .bytes
-            .get(self.pos..self.pos.wrapping_add(digits))?
-            .iter()
-            .fold(0u64, |value, &digit| {
-                value
-                    .wrapping_mul(10)
-                    .wrapping_add(u64::from(digit.wrapping_sub(b'0')))
-            });
+        let flag_digits = decimal_value(self.bytes.get(self.pos..self.pos.wrapping_add(digits))?);
         self.pos = AFTER_FLAG.match_at(self.bytes, self.pos.wrapping_add(digits))?;
         self.skip_whitespace().ok()?;
         self.skip_value().ok()?;

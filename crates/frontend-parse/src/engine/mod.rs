@@ -1451,7 +1451,7 @@ fn junk_reason(bytes: &[u8]) -> String {
     let preview = bytes.get(..JUNK_PREVIEW).unwrap_or(bytes);
     let kept = preview
         .iter()
-        .rposition(|&b| !crate::split::is_json_whitespace(b) && b != b',')
+        .rposition(|&b| !crate::split::is_separator(b))
         .map_or(0, |last| last.saturating_add(1));
     let preview = String::from_utf8_lossy(preview.get(..kept).unwrap_or(preview));
     format!("not an element: {preview:?}")
@@ -1472,7 +1472,7 @@ fn first_content(stream: &Stream) -> Option<usize> {
         .buf
         .get(stream.cursor..)?
         .iter()
-        .position(|&b| !crate::split::is_json_whitespace(b) && b != b',')
+        .position(|&b| !crate::split::is_separator(b))
         .map(|index| stream.cursor.saturating_add(index))
 }
 

@@ -70,6 +70,12 @@ pub(crate) const fn is_json_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// Whether `byte` may stand between array elements without being junk: whitespace or a
+/// comma (how many commas is judged separately).
+pub(crate) const fn is_separator(byte: u8) -> bool {
+    is_json_whitespace(byte) || byte == b','
+}
+
 /// Checks the bytes between two array-level tokens and appends the events they call for.
 ///
 /// `gap_start..gap_end` are the bytes; `after_element` tells whether an element precedes
@@ -84,14 +90,9 @@ pub(crate) fn check_gap(
     events: &mut Vec<ArrayEvent>,
 ) {
     let gap = buf.get(gap_start..gap_end).unwrap_or_default();
-    let first_junk = gap
-        .iter()
-        .position(|&b| !is_json_whitespace(b) && b != b',');
+    let first_junk = gap.iter().position(|&b| !is_separator(b));
     if let Some(first) = first_junk {
-        let last = gap
-            .iter()
-            .rposition(|&b| !is_json_whitespace(b) && b != b',')
-            .unwrap_or(first);
+        let last = gap.iter().rposition(|&b| !is_separator(b)).unwrap_or(first);
         events.push(ArrayEvent::Junk {
             start: gap_start.saturating_add(first),
             end: gap_start.saturating_add(last).saturating_add(1),
