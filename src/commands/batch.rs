@@ -33,6 +33,14 @@ mod report;
 /// The output buffer's size: writes at least this large bypass it.
 const DIRECT_WRITE: usize = 16 << 10;
 
+/// Record buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
+/// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
+/// of memory the allocator had given back (1 GB, 2 threads: `docs/performance.md`, "Batch").
+const MAX_SPARE_RECORDS: usize = 128;
+
+/// A record buffer grown larger than this by an unusual batch is not kept.
+const MAX_KEPT_RECORDS: usize = 1 << 20;
+
 /// The decisions in the order the summary lists them.
 const DECISIONS: [&str; 4] = ["retry", "re-archive", "give-up", "success"];
 
@@ -223,6 +231,7 @@ impl Batch {
             }),
             work_ids: BTreeMap::new(),
             progress,
+            spare_records: Vec::new(),
         };
         let format = self.format;
         let plan = self.plan;
@@ -382,11 +391,18 @@ struct OrderedSink<W: Write> {
     planner: Option<Planner>,
     work_ids: BTreeMap<u64, String>,
     progress: progress::Bar,
+    /// Emptied record buffers of written outputs, most recent last, for the next batches.
+    spare_records: Vec<Vec<u8>>,
 }
 
 impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
     fn output(&mut self, out: BatchOut<'r>) -> io::Result<()> {
         self.writer.write_all(&out.bytes)?;
+        let mut records = out.bytes;
+        if records.capacity() <= MAX_KEPT_RECORDS && self.spare_records.len() < MAX_SPARE_RECORDS {
+            records.clear();
+            self.spare_records.push(records);
+        }
         for (total, add) in self.decisions.iter_mut().zip(out.decisions) {
             *total += add;
         }
@@ -418,6 +434,13 @@ impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
         Ok(())
     }
 
+    fn fresh_output(&mut self) -> BatchOut<'r> {
+        BatchOut {
+            bytes: self.spare_records.pop().unwrap_or_default(),
+            ..BatchOut::default()
+        }
+    }
+
     fn document(&mut self, document: &DocumentInfo<'_>) -> io::Result<()> {
         if let Some(work_id) = document.work_id {
             self.work_ids.insert(document.doc, work_id.to_string());
@@ -427,5 +450,56 @@ impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
 
     fn progress(&mut self, progress: &Progress<'_>) {
         self.progress.bytes(progress);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sink() -> OrderedSink<Vec<u8>> {
+        OrderedSink {
+            writer: Vec::new(),
+            decisions: [0; 4],
+            planner: None,
+            work_ids: BTreeMap::new(),
+            progress: progress::Bar::new(crate::cli::ProgressChoice::Never, true, &[]),
+            spare_records: Vec::new(),
+        }
+    }
+
+    fn written(sink: &mut OrderedSink<Vec<u8>>, records: Vec<u8>) {
+        let out = BatchOut {
+            bytes: records,
+            ..BatchOut::default()
+        };
+        sink.output(out).unwrap();
+    }
+
+    #[test]
+    fn written_record_buffers_are_handed_out_again_empty() {
+        let mut sink = sink();
+        let mut records = Vec::with_capacity(40_000);
+        records.extend_from_slice(b"{\"doc\":0}\n");
+        let kept = records.as_ptr();
+        written(&mut sink, records);
+        assert_eq!(sink.writer, b"{\"doc\":0}\n");
+        let fresh = sink.fresh_output();
+        assert!(fresh.bytes.is_empty());
+        assert_eq!(fresh.bytes.as_ptr(), kept);
+        assert!(fresh.bytes.capacity() >= 40_000);
+        // None left: a new, unallocated buffer.
+        assert_eq!(sink.fresh_output().bytes.capacity(), 0);
+    }
+
+    #[test]
+    fn oversized_buffers_and_extra_spares_are_dropped() {
+        let mut sink = sink();
+        written(&mut sink, Vec::with_capacity(MAX_KEPT_RECORDS + 1));
+        assert!(sink.spare_records.is_empty());
+        for _ in 0..MAX_SPARE_RECORDS + 5 {
+            written(&mut sink, Vec::with_capacity(16));
+        }
+        assert_eq!(sink.spare_records.len(), MAX_SPARE_RECORDS);
     }
 }

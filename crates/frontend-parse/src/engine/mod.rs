@@ -131,6 +131,17 @@ pub trait Sink<O> {
     /// An error stops the run ([`EngineError::Sink`]).
     fn output(&mut self, output: O) -> io::Result<()>;
 
+    /// An empty output for the next batch to write into. By default a new one; a sink that
+    /// keeps the buffers of the outputs it has written hands them back here, emptied, so that
+    /// batches neither allocate nor grow their buffers from nothing (nor touch memory the
+    /// allocator has given back to the system since).
+    fn fresh_output(&mut self) -> O
+    where
+        O: Default,
+    {
+        O::default()
+    }
+
     /// A finished document, after every output holding its entries.
     ///
     /// # Errors
@@ -344,6 +355,20 @@ enum Outcome {
     Done,
     /// Splitting restarts at this position (the driver was reset).
     Restart(usize),
+}
+
+/// One batch's place in a round's parsing.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a round's slots live in one vector; boxing the result would allocate per batch"
+)]
+enum Slot<O> {
+    /// Not claimed yet: the empty output it will write into.
+    Empty(O),
+    /// Being parsed.
+    Taken,
+    /// Parsed.
+    Done(BatchResult<O>),
 }
 
 /// How an anomaly was resolved.
@@ -963,7 +988,7 @@ where
 
     /// Reports a problem found on the caller's thread, through the closure and the sink.
     fn deliver(&mut self, problem: &Problem) -> Result<(), EngineError> {
-        let mut output = O::default();
+        let mut output = self.sink.fresh_output();
         (self.work)(&Entry::Problem(problem), &mut output);
         self.counters.record_problem(problem);
         self.sink.output(output).map_err(EngineError::Sink)
@@ -1041,7 +1066,8 @@ where
             max_element: self.options().max_element_size,
             buf_starts_line: stream.starts_line,
         };
-        let results = self.parse_batches(&context, &batches, prepare);
+        let outputs = batches.iter().map(|_| self.sink.fresh_output()).collect();
+        let results = self.parse_batches(&context, &batches, outputs, prepare);
         for (result, range) in results.into_iter().zip(batches) {
             let Some(result) = result else {
                 continue;
@@ -1052,7 +1078,8 @@ where
                     Resolution::Restart(at) => return Ok(Outcome::Restart(at)),
                     Resolution::Continue => {
                         let rest = found.event.saturating_add(1)..range.end;
-                        let result = context.run(rest.clone(), &mut self.main, self.work);
+                        let output = self.sink.fresh_output();
+                        let result = context.run(rest.clone(), &mut self.main, self.work, output);
                         stop = self.take_result(input, round, rest.start, rest.end, result)?;
                     }
                 }
@@ -1069,10 +1096,15 @@ where
         &self,
         context: &BatchContext<'_>,
         batches: &[Range<usize>],
+        outputs: Vec<O>,
         prepare: &mut dyn FnMut(),
     ) -> Vec<Option<BatchResult<O>>> {
-        let slots: Vec<Mutex<Option<BatchResult<O>>>> =
-            batches.iter().map(|_| Mutex::new(None)).collect();
+        // Each slot holds its batch's empty output until a thread claims the batch, then the
+        // batch's result.
+        let slots: Vec<Mutex<Slot<O>>> = outputs
+            .into_iter()
+            .map(|output| Mutex::new(Slot::Empty(output)))
+            .collect();
         let next = AtomicUsize::new(0);
         let engine = self.engine;
         let work = self.work;
@@ -1083,9 +1115,11 @@ where
                 let (Some(range), Some(slot)) = (batches.get(claimed), slots.get(claimed)) else {
                     break;
                 };
-                let result = context.run(range.clone(), &mut state, work);
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(result);
+                let Ok(mut slot) = slot.lock() else {
+                    continue;
+                };
+                if let Slot::Empty(output) = core::mem::replace(&mut *slot, Slot::Taken) {
+                    *slot = Slot::Done(context.run(range.clone(), &mut state, work, output));
                 }
             }
             engine.put_state(state);
@@ -1105,7 +1139,10 @@ where
         }
         slots
             .into_iter()
-            .map(|slot| slot.into_inner().ok().flatten())
+            .map(|slot| match slot.into_inner() {
+                Ok(Slot::Done(result)) => Some(result),
+                _ => None,
+            })
             .collect()
     }
 

@@ -71,18 +71,17 @@ impl BatchContext<'_> {
         self.round.doc(slot).map_or(0, |doc| doc.doc)
     }
 
-    /// Processes `range` of the round's events into a fresh output.
+    /// Processes `range` of the round's events into `output` (an empty one).
     pub(crate) fn run<O, W>(
         &self,
         range: Range<usize>,
         state: &mut WorkerState,
         work: &W,
+        mut output: O,
     ) -> BatchResult<O>
     where
-        O: Default,
         W: Fn(&Entry<'_>, &mut O),
     {
-        let mut output = O::default();
         let mut counters = Counters::new(self.sample_cap);
         let stop = self.process(range, state, work, &mut output, &mut counters);
         BatchResult {
