@@ -29,17 +29,10 @@ mod csv;
 mod jsonl;
 mod progress;
 mod report;
+mod writer;
 
 /// The output buffer's size: writes at least this large bypass it.
 const DIRECT_WRITE: usize = 16 << 10;
-
-/// Record buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
-/// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
-/// of memory the allocator had given back (1 GB, 2 threads: `docs/performance.md`, "Batch").
-const MAX_SPARE_RECORDS: usize = 128;
-
-/// A record buffer grown larger than this by an unusual batch is not kept.
-const MAX_KEPT_RECORDS: usize = 1 << 20;
 
 /// The decisions in the order the summary lists them.
 const DECISIONS: [&str; 4] = ["retry", "re-archive", "give-up", "success"];
@@ -58,7 +51,7 @@ pub fn run(args: &BatchArgs, color: style::ColorChoice) -> Status {
 /// Runs `fep batch` on in-memory inputs (`args.inputs` is ignored), writing the records to
 /// `out`: the whole command path without files, for the `batch` bench.
 #[doc(hidden)]
-pub fn run_in_memory(args: &BatchArgs, inputs: Vec<Input>, out: impl Write) -> Status {
+pub fn run_in_memory(args: &BatchArgs, inputs: Vec<Input>, out: impl Write + Send) -> Status {
     match Batch::prepare(args) {
         Ok(mut batch) => {
             batch.inputs = inputs;
@@ -193,7 +186,7 @@ impl Batch {
     }
 
     fn execute(self, args: &BatchArgs, color: style::ColorChoice) -> Status {
-        let writer: Box<dyn Write> = match &args.output {
+        let writer: Box<dyn Write + Send> = match &args.output {
             Some(path) => match File::create(path) {
                 Ok(file) => Box::new(file),
                 Err(e) => {
@@ -201,27 +194,44 @@ impl Batch {
                     return Status::Failure;
                 }
             },
-            None => Box::new(io::stdout().lock()),
+            None => Box::new(io::stdout()),
         };
         self.write_to(args, color, writer)
     }
 
-    /// Streams the inputs, writing the records to `writer`, then the summary and plan files.
-    fn write_to(self, args: &BatchArgs, color: style::ColorChoice, writer: impl Write) -> Status {
+    /// Streams the inputs, writing the records to `output`, then the summary and plan files.
+    fn write_to(
+        self,
+        args: &BatchArgs,
+        color: style::ColorChoice,
+        output: impl Write + Send,
+    ) -> Status {
         let started = Instant::now();
-        // Batch outputs (tens of KB each) are at least this large and go straight to the
-        // writer: copying them into a larger buffer first was a memcpy of all the output on
-        // the thread that delivers it in order, while the other threads waited for the next
-        // round (`docs/performance.md`, "Batch"). Smaller outputs are still gathered.
-        let mut writer = BufWriter::with_capacity(DIRECT_WRITE, writer);
-        if self.format == BatchFormat::Csv
-            && let Err(e) = csv::write_header(&mut writer)
-        {
-            return write_error(&e);
+        std::thread::scope(|scope| {
+            // Batch outputs (tens of KB each) are at least `DIRECT_WRITE` bytes and go
+            // straight to the output: copying them into a larger buffer first was a memcpy of
+            // all the output (`docs/performance.md`, "Batch"). Smaller ones are gathered.
+            let records = writer::RecordWriter::start(scope, output, DIRECT_WRITE);
+            self.write_records(args, color, records, started)
+        })
+    }
+
+    fn write_records(
+        self,
+        args: &BatchArgs,
+        color: style::ColorChoice,
+        mut records: writer::RecordWriter<'_>,
+        started: Instant,
+    ) -> Status {
+        if self.format == BatchFormat::Csv {
+            let mut header = Vec::new();
+            if let Err(e) = csv::write_header(&mut header).and_then(|()| records.write(header)) {
+                return write_error(&e);
+            }
         }
         let progress = progress::Bar::new(args.progress, args.quiet, &self.inputs);
         let mut sink = OrderedSink {
-            writer,
+            records,
             decisions: [0; 4],
             planner: self.plan.then(|| {
                 Planner::new(PlanConfig {
@@ -231,7 +241,6 @@ impl Batch {
             }),
             work_ids: BTreeMap::new(),
             progress,
-            spare_records: Vec::new(),
         };
         let format = self.format;
         let plan = self.plan;
@@ -241,29 +250,36 @@ impl Batch {
             |entry: &Entry<'_>, out: &mut BatchOut<'_>| work(decider, format, plan, entry, out),
             &mut sink,
         );
-        sink.progress.finish();
+        let OrderedSink {
+            records,
+            decisions,
+            mut planner,
+            work_ids,
+            progress,
+        } = sink;
+        progress.finish();
+        let written = records.finish();
         let summary = match result {
-            Ok(summary) => summary,
-            Err(EngineError::Sink(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-                return Status::Clean;
-            }
+            // The writer's own error explains why it stopped taking records.
+            Err(EngineError::Sink(e)) => return write_error(&written.err().unwrap_or(e)),
             Err(e) => {
                 eprintln!("fep batch: {e}");
                 return Status::Failure;
             }
+            Ok(summary) => summary,
         };
-        if let Err(e) = sink.writer.flush() {
+        if let Err(e) = written {
             return write_error(&e);
         }
-        let by_decision: BTreeMap<&str, u64> = DECISIONS.into_iter().zip(sink.decisions).collect();
-        let plans = sink.planner.take().map(|planner| {
+        let by_decision: BTreeMap<&str, u64> = DECISIONS.into_iter().zip(decisions).collect();
+        let plans = planner.take().map(|planner| {
             let mut plans = planner.finish();
             for plan in &mut plans {
                 if let Some(work_id) = plan
                     .work_id
                     .strip_prefix("doc:")
                     .and_then(|doc| doc.parse::<u64>().ok())
-                    .and_then(|doc| sink.work_ids.get(&doc))
+                    .and_then(|doc| work_ids.get(&doc))
                 {
                     plan.work_id.clone_from(work_id);
                 }
@@ -385,24 +401,17 @@ fn work<'r>(
 }
 
 /// Receives batch outputs in input order on the main thread.
-struct OrderedSink<W: Write> {
-    writer: W,
+struct OrderedSink<'scope> {
+    records: writer::RecordWriter<'scope>,
     decisions: [u64; 4],
     planner: Option<Planner>,
     work_ids: BTreeMap<u64, String>,
     progress: progress::Bar,
-    /// Emptied record buffers of written outputs, most recent last, for the next batches.
-    spare_records: Vec<Vec<u8>>,
 }
 
-impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
+impl<'r> Sink<BatchOut<'r>> for OrderedSink<'_> {
     fn output(&mut self, out: BatchOut<'r>) -> io::Result<()> {
-        self.writer.write_all(&out.bytes)?;
-        let mut records = out.bytes;
-        if records.capacity() <= MAX_KEPT_RECORDS && self.spare_records.len() < MAX_SPARE_RECORDS {
-            records.clear();
-            self.spare_records.push(records);
-        }
+        self.records.write(out.bytes)?;
         for (total, add) in self.decisions.iter_mut().zip(out.decisions) {
             *total += add;
         }
@@ -436,7 +445,7 @@ impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
 
     fn fresh_output(&mut self) -> BatchOut<'r> {
         BatchOut {
-            bytes: self.spare_records.pop().unwrap_or_default(),
+            bytes: self.records.spare(),
             ..BatchOut::default()
         }
     }
@@ -450,56 +459,5 @@ impl<'r, W: Write> Sink<BatchOut<'r>> for OrderedSink<W> {
 
     fn progress(&mut self, progress: &Progress<'_>) {
         self.progress.bytes(progress);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sink() -> OrderedSink<Vec<u8>> {
-        OrderedSink {
-            writer: Vec::new(),
-            decisions: [0; 4],
-            planner: None,
-            work_ids: BTreeMap::new(),
-            progress: progress::Bar::new(crate::cli::ProgressChoice::Never, true, &[]),
-            spare_records: Vec::new(),
-        }
-    }
-
-    fn written(sink: &mut OrderedSink<Vec<u8>>, records: Vec<u8>) {
-        let out = BatchOut {
-            bytes: records,
-            ..BatchOut::default()
-        };
-        sink.output(out).unwrap();
-    }
-
-    #[test]
-    fn written_record_buffers_are_handed_out_again_empty() {
-        let mut sink = sink();
-        let mut records = Vec::with_capacity(40_000);
-        records.extend_from_slice(b"{\"doc\":0}\n");
-        let kept = records.as_ptr();
-        written(&mut sink, records);
-        assert_eq!(sink.writer, b"{\"doc\":0}\n");
-        let fresh = sink.fresh_output();
-        assert!(fresh.bytes.is_empty());
-        assert_eq!(fresh.bytes.as_ptr(), kept);
-        assert!(fresh.bytes.capacity() >= 40_000);
-        // None left: a new, unallocated buffer.
-        assert_eq!(sink.fresh_output().bytes.capacity(), 0);
-    }
-
-    #[test]
-    fn oversized_buffers_and_extra_spares_are_dropped() {
-        let mut sink = sink();
-        written(&mut sink, Vec::with_capacity(MAX_KEPT_RECORDS + 1));
-        assert!(sink.spare_records.is_empty());
-        for _ in 0..MAX_SPARE_RECORDS + 5 {
-            written(&mut sink, Vec::with_capacity(16));
-        }
-        assert_eq!(sink.spare_records.len(), MAX_SPARE_RECORDS);
     }
 }

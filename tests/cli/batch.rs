@@ -187,3 +187,37 @@ fn malformed_samples_name_their_file_when_there_are_several() {
         assert!(sample.contains(&format!("{bad}: document 1")), "{sample}");
     }
 }
+
+#[test]
+fn an_output_that_cannot_be_written_is_exit_2() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let scratch = Scratch::new("full");
+    let batch = scratch.path("gen.json");
+    // Small output (written at the end) and output of several megabytes (written while the
+    // input is still being read).
+    assert_eq!(
+        fep(&["gen", "--elements", "8000", "--output", &batch]).status,
+        0
+    );
+    for input in [fixture("batches/valid/seed_example.json"), batch] {
+        for threads in ["1", "2"] {
+            let run = fep(&[
+                "batch",
+                "--quiet",
+                "--threads",
+                threads,
+                "--output",
+                "/dev/full",
+                &input,
+            ]);
+            assert_eq!(run.status, 2, "{input}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("cannot write output"),
+                "{input}: {}",
+                run.stderr
+            );
+        }
+    }
+}

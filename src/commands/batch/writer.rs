@@ -1,0 +1,215 @@
+//! Writes the records on a thread of their own. The engine delivers batch outputs in input
+//! order on one thread, between rounds, while the parsing threads wait for the next round;
+//! writing them there to a file took a fifth of a 2-thread run (`docs/performance.md`,
+//! "Batch"). Here delivering an output is a move into a list, and the writer thread copies
+//! the lists out while the next rounds are parsed. Written buffers come back emptied, for the
+//! next batches to write into.
+
+use std::io::{self, BufWriter, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::{Scope, ScopedJoinHandle};
+
+/// Bytes gathered before they are handed to the writer thread: one hand-over (and one wake of
+/// the writer) a round, rather than one a batch.
+const HAND_OVER: usize = 1 << 20;
+
+/// Hand-overs waiting for the writer thread. When the output is slower than parsing, the
+/// thread delivering outputs waits here, which bounds memory.
+const QUEUED: usize = 4;
+
+/// Written buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
+/// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
+/// of memory the allocator had given back (`docs/performance.md`, "Batch").
+pub(super) const MAX_SPARES: usize = 128;
+
+/// A buffer grown larger than this by an unusual batch is not kept.
+pub(super) const MAX_KEPT: usize = 1 << 20;
+
+/// Writes records in the order they are given, on a scoped thread.
+pub(super) struct RecordWriter<'scope> {
+    gathered: Vec<Vec<u8>>,
+    gathered_len: usize,
+    to_writer: Option<SyncSender<Vec<Vec<u8>>>>,
+    spares: Receiver<Vec<u8>>,
+    thread: ScopedJoinHandle<'scope, io::Result<()>>,
+}
+
+impl<'scope> RecordWriter<'scope> {
+    /// Starts the writer thread in `scope`. Writes of at least `direct` bytes bypass the
+    /// output buffer; smaller ones are gathered in it.
+    pub(super) fn start<'env, W: Write + Send + 'scope>(
+        scope: &'scope Scope<'scope, 'env>,
+        output: W,
+        direct: usize,
+    ) -> Self {
+        let (to_writer, lists) = sync_channel::<Vec<Vec<u8>>>(QUEUED);
+        let (emptied, spares) = sync_channel::<Vec<u8>>(MAX_SPARES);
+        let thread = scope.spawn(move || {
+            let mut output = BufWriter::with_capacity(direct, output);
+            for list in lists {
+                for mut records in list {
+                    output.write_all(&records)?;
+                    if records.capacity() <= MAX_KEPT {
+                        records.clear();
+                        // A full channel means enough spares already.
+                        let _ = emptied.try_send(records);
+                    }
+                }
+            }
+            output.flush()
+        });
+        Self {
+            gathered: Vec::new(),
+            gathered_len: 0,
+            to_writer: Some(to_writer),
+            spares,
+            thread,
+        }
+    }
+
+    /// Queues `records` to be written after everything queued before.
+    ///
+    /// # Errors
+    /// The writer thread has stopped (its error is returned by [`RecordWriter::finish`]).
+    pub(super) fn write(&mut self, records: Vec<u8>) -> io::Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.gathered_len = self.gathered_len.saturating_add(records.len());
+        self.gathered.push(records);
+        if self.gathered_len >= HAND_OVER {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    /// An empty buffer, written before, if one is back; otherwise a new one.
+    pub(super) fn spare(&mut self) -> Vec<u8> {
+        self.spares.try_recv().unwrap_or_default()
+    }
+
+    fn hand_over(&mut self) -> io::Result<()> {
+        let list = core::mem::take(&mut self.gathered);
+        self.gathered_len = 0;
+        let sent = self
+            .to_writer
+            .as_ref()
+            .is_some_and(|to_writer| to_writer.send(list).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            Err(io::Error::other("the output writer stopped"))
+        }
+    }
+
+    /// Writes what is left, flushes, and waits for the writer thread.
+    ///
+    /// # Errors
+    /// The first error writing the output.
+    pub(super) fn finish(mut self) -> io::Result<()> {
+        let handed = if self.gathered.is_empty() {
+            Ok(())
+        } else {
+            self.hand_over()
+        };
+        drop(self.to_writer.take());
+        let written = self
+            .thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the output writer panicked")));
+        // The writer's own error explains a failed hand-over.
+        written.and(handed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails every write after `limit` bytes.
+    struct Limited {
+        written: Vec<u8>,
+        limit: usize,
+    }
+
+    impl Write for Limited {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.written.len() + buf.len() > self.limit {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "full"));
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn records_are_written_in_order() {
+        let mut out = Vec::new();
+        let expected = std::thread::scope(|scope| {
+            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut expected = Vec::new();
+            for i in 0..5000usize {
+                let mut records = writer.spare();
+                assert!(records.is_empty());
+                // Sizes below and above the direct-write size, and empty outputs.
+                let len = (i % 7) * 9;
+                records.extend((0..len).map(|j| (i + j).to_le_bytes()[0]));
+                expected.extend_from_slice(&records);
+                writer.write(records).unwrap();
+            }
+            writer.finish().unwrap();
+            expected
+        });
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn spares_are_buffers_written_before() {
+        let mut out = Vec::new();
+        std::thread::scope(|scope| {
+            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut records = Vec::with_capacity(HAND_OVER);
+            records.resize(HAND_OVER, b'x');
+            writer.write(records).unwrap();
+            // The hand-over happened; wait for the buffer to come back.
+            let spare = loop {
+                let spare = writer.spare();
+                if spare.capacity() > 0 {
+                    break spare;
+                }
+                std::thread::yield_now();
+            };
+            assert!(spare.is_empty());
+            assert!(spare.capacity() >= HAND_OVER);
+            writer.finish().unwrap();
+        });
+        assert_eq!(out.len(), HAND_OVER);
+    }
+
+    #[test]
+    fn a_write_error_is_reported_by_finish() {
+        let mut out = Limited {
+            written: Vec::new(),
+            limit: 3 * HAND_OVER,
+        };
+        let error = std::thread::scope(|scope| {
+            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut failed = false;
+            for _ in 0..64 {
+                if writer.write(vec![b'y'; HAND_OVER / 2]).is_err() {
+                    failed = true;
+                    break;
+                }
+            }
+            let error = writer.finish().unwrap_err();
+            (failed, error.kind())
+        });
+        assert!(error.0, "records were still taken after the writer failed");
+        assert_eq!(error.1, io::ErrorKind::StorageFull);
+        assert!(out.written.len() <= 3 * HAND_OVER);
+    }
+}
