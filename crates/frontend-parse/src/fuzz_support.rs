@@ -155,13 +155,13 @@ pub fn parse_text(text: &str) -> Result<(Option<String>, bool), String> {
     Ok((parsed.code.as_str().map(str::to_owned), interface.is_some()))
 }
 
-/// Runs the whole engine over `data` with tiny blocks and two threads, and again with one
-/// thread and default blocks.
+/// Runs the whole engine over `data` with tiny blocks, two threads and blocks read on demand,
+/// and again with one thread, default blocks and a reader thread.
 ///
 /// # Errors
 /// A description when the accounting identity fails or the two runs differ.
 pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
-    use crate::engine::{Engine, Entry, Input, Options};
+    use crate::engine::{Engine, Entry, Input, Options, ReadAhead};
     let run = |options: Options| -> Result<(Vec<String>, crate::summary::Summary), String> {
         let engine = Engine::new(options).map_err(|e| e.to_string())?;
         let mut lines = Vec::new();
@@ -183,16 +183,19 @@ pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
             .map_err(|e| e.to_string())?;
         Ok((lines, summary))
     };
+    // The two runs also read their input the two ways.
     let (small_lines, small) = run(Options {
         threads: 2,
         block_size: 61,
         batch_size: 128,
         max_element_size: 4096,
+        read_ahead: ReadAhead::OnDemand,
         ..Options::default()
     })?;
     let (lines, summary) = run(Options {
         threads: 1,
         max_element_size: 4096,
+        read_ahead: ReadAhead::Thread,
         ..Options::default()
     })?;
     let identity = summary

@@ -1,4 +1,4 @@
-//! Output must not depend on the read block size or the thread count: the element cap and
+//! Output must not depend on the read block size, the thread count or where blocks are read: the element cap and
 //! resynchronisation after leading garbage give the same entries and summary whatever the
 //! blocks (the fixed `batch` regressions under `fixtures/regressions/batch/`).
 
@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{check_identity, run_bytes};
-use frontend_parse::{Options, Summary};
+use frontend_parse::{Options, ReadAhead, Summary};
 
 /// Block sizes that cut the inputs below in different places (61 is the fuzz harness's).
 const BLOCK_SIZES: [usize; 4] = [1, 61, 4096, 2 << 20];
@@ -35,15 +35,21 @@ fn same_for_blocks(
     check_identity(&reference.1);
     for &block_size in block_sizes {
         for threads in [1, 2] {
-            let options = Options {
-                threads,
-                block_size,
-                batch_size: 128,
-                max_element_size,
-                ..Options::default()
-            };
-            let run = run_bytes(options, bytes);
-            assert_eq!(run, reference, "block size {block_size}, {threads} threads");
+            for read_ahead in [ReadAhead::Thread, ReadAhead::OnDemand] {
+                let options = Options {
+                    threads,
+                    block_size,
+                    batch_size: 128,
+                    max_element_size,
+                    read_ahead,
+                    ..Options::default()
+                };
+                let run = run_bytes(options, bytes);
+                assert_eq!(
+                    run, reference,
+                    "block size {block_size}, {threads} threads, {read_ahead:?}"
+                );
+            }
         }
     }
     reference

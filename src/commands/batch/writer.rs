@@ -15,12 +15,12 @@ const HAND_OVER: usize = 1 << 20;
 
 /// Hand-overs waiting for the writer thread. When the output is slower than parsing, the
 /// thread delivering outputs waits here, which bounds memory.
-const QUEUED: usize = 4;
+const QUEUED: usize = 2;
 
 /// Written buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
 /// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
 /// of memory the allocator had given back (`docs/performance.md`, "Batch").
-pub(super) const MAX_SPARES: usize = 128;
+pub(super) const MAX_SPARES: usize = 64;
 
 /// A buffer grown larger than this by an unusual batch is not kept.
 pub(super) const MAX_KEPT: usize = 1 << 20;

@@ -5,9 +5,9 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::window::{Filled, HEADROOM};
@@ -99,24 +99,37 @@ impl<R: Read> Read for Counted<R> {
 /// input. The end of input is the channel closing.
 pub(crate) type Block = io::Result<Filled>;
 
-/// An opened input being read ahead by its own thread into fixed-size blocks. At most
-/// `DEPTH` blocks wait in the channel, which bounds memory; emptied blocks come back for
-/// reuse.
+/// An opened input read in fixed-size blocks: ahead, by a thread of its own, or on demand,
+/// on the thread that asks for the next block.
 pub(crate) struct BlockReader {
     pub(crate) name: String,
     pub(crate) total: Option<u64>,
     pub(crate) read: Arc<AtomicU64>,
-    blocks: Receiver<Block>,
-    recycle: SyncSender<Vec<u8>>,
-    thread: Option<JoinHandle<()>>,
+    mode: Mode,
+}
+
+enum Mode {
+    /// At most `DEPTH` blocks wait in the channel, which bounds memory; emptied blocks come
+    /// back through `recycle`.
+    Ahead {
+        blocks: Receiver<Block>,
+        recycle: SyncSender<Vec<u8>>,
+        thread: Option<JoinHandle<()>>,
+    },
+    /// Read when asked for; emptied blocks wait in `spares`.
+    OnDemand(Mutex<(Blocks, Vec<Vec<u8>>)>),
 }
 
 /// Blocks read ahead (besides the one being split and the one being parsed).
 const DEPTH: usize = 2;
 
+/// Emptied blocks kept for reuse.
+const SPARES: usize = DEPTH + 2;
+
 impl BlockReader {
-    /// Opens `input` (errors here name the input) and starts reading it.
-    pub(crate) fn open(input: Input, block_size: usize) -> io::Result<Self> {
+    /// Opens `input` (errors here name the input) and starts reading it: ahead, on a thread
+    /// of its own, when `ahead`; otherwise block by block in [`BlockReader::next_block`].
+    pub(crate) fn open(input: Input, block_size: usize, ahead: bool) -> io::Result<Self> {
         let read = Arc::new(AtomicU64::new(0));
         let (raw, total): (Box<dyn Read + Send>, Option<u64>) = match input.source {
             Source::Path(path) => {
@@ -135,31 +148,64 @@ impl BlockReader {
             inner: raw,
             count: Arc::clone(&read),
         };
-        let (block_tx, blocks) = sync_channel::<Block>(DEPTH);
-        let (recycle, recycled) = sync_channel::<Vec<u8>>(DEPTH.saturating_add(2));
-        let block_size = block_size.max(1);
-        let thread = std::thread::Builder::new()
-            .name("fep-reader".to_owned())
-            .spawn(move || read_blocks(counted, block_size, &block_tx, &recycled))?;
+        let mut blocks = Blocks::new(Box::new(counted), block_size.max(1));
+        let mode = if ahead {
+            let (block_tx, block_rx) = sync_channel::<Block>(DEPTH);
+            let (recycle, recycled) = sync_channel::<Vec<u8>>(SPARES);
+            let thread = std::thread::Builder::new()
+                .name("fep-reader".to_owned())
+                .spawn(move || {
+                    while let Some(block) = blocks.next(recycled.try_recv().ok()) {
+                        if block_tx.send(block).is_err() {
+                            return;
+                        }
+                    }
+                })?;
+            Mode::Ahead {
+                blocks: block_rx,
+                recycle,
+                thread: Some(thread),
+            }
+        } else {
+            Mode::OnDemand(Mutex::new((blocks, Vec::with_capacity(SPARES))))
+        };
         Ok(Self {
             name: input.name,
             total,
             read,
-            blocks,
-            recycle,
-            thread: Some(thread),
+            mode,
         })
     }
 
     /// The next block; `None` at the end of the input.
     pub(crate) fn next_block(&self) -> Option<Block> {
-        self.blocks.recv().ok()
+        match &self.mode {
+            Mode::Ahead { blocks, .. } => blocks.recv().ok(),
+            Mode::OnDemand(state) => {
+                let mut state = state.lock().ok()?;
+                let (blocks, spares) = &mut *state;
+                let spare = spares.pop();
+                blocks.next(spare)
+            }
+        }
     }
 
     /// Gives an emptied block back for reuse.
     pub(crate) fn give_back(&self, block: Vec<u8>) {
-        // Kept at its length: the reader overwrites it without zeroing it again. A full channel just means enough spares exist already.
-        let _ = self.recycle.try_send(block);
+        // Kept at its length: the reader overwrites it without zeroing it again. Beyond
+        // `SPARES`, enough spares exist already.
+        match &self.mode {
+            Mode::Ahead { recycle, .. } => {
+                let _ = recycle.try_send(block);
+            }
+            Mode::OnDemand(state) => {
+                if let Ok(mut state) = state.lock()
+                    && state.1.len() < SPARES
+                {
+                    state.1.push(block);
+                }
+            }
+        }
     }
 
     /// Bytes read from the source so far.
@@ -170,42 +216,61 @@ impl BlockReader {
 
 impl Drop for BlockReader {
     fn drop(&mut self) {
-        // Closing the channel makes the thread stop at its next send. It is not joined: it
-        // may be blocked reading standard input, which only the end of the process ends.
-        let (_, empty) = sync_channel(0);
-        drop(core::mem::replace(&mut self.blocks, empty));
-        drop(self.thread.take());
+        if let Mode::Ahead { blocks, thread, .. } = &mut self.mode {
+            // Closing the channel makes the thread stop at its next send. It is not joined:
+            // it may be blocked reading standard input, which only the end of the process
+            // ends.
+            let (_, empty) = sync_channel(0);
+            drop(core::mem::replace(blocks, empty));
+            drop(thread.take());
+        }
     }
 }
 
-fn read_blocks(
-    source: impl Read + 'static,
+/// The source cut into blocks.
+struct Blocks {
+    state: State,
     block_size: usize,
-    blocks: &SyncSender<Block>,
-    recycled: &Receiver<Vec<u8>>,
-) {
-    let mut buffered = BufReader::with_capacity(1 << 16, source);
-    let is_gzip = match buffered.fill_buf() {
-        Ok(head) => head.starts_with(&GZIP_MAGIC),
-        Err(error) => {
-            let _ = blocks.send(Err(error));
-            return;
+}
+
+enum State {
+    /// Nothing read yet: the first bytes tell whether the source is gzip.
+    Unopened(Box<dyn Read + Send>),
+    Reading(Box<dyn Read + Send>),
+    /// The data read before this error went out as a block; the error comes next.
+    Failed(io::Error),
+    Ended,
+}
+
+impl Blocks {
+    fn new(source: Box<dyn Read + Send>, block_size: usize) -> Self {
+        Self {
+            state: State::Unopened(source),
+            block_size,
         }
-    };
-    let mut reader: Box<dyn Read> = if is_gzip {
-        gzip_reader(buffered)
-    } else {
-        Box::new(buffered)
-    };
-    loop {
+    }
+
+    /// The next block, read into `spare` (an emptied block) if given; `None` at the end.
+    fn next(&mut self, spare: Option<Vec<u8>>) -> Option<Block> {
+        let mut reader = match core::mem::replace(&mut self.state, State::Ended) {
+            State::Ended => return None,
+            State::Failed(error) => return Some(Err(error)),
+            State::Reading(reader) => reader,
+            State::Unopened(source) => {
+                let mut buffered = BufReader::with_capacity(1 << 16, source);
+                match buffered.fill_buf() {
+                    Ok(head) if head.starts_with(&GZIP_MAGIC) => gzip_reader(buffered),
+                    Ok(_) => Box::new(buffered),
+                    Err(error) => return Some(Err(error)),
+                }
+            }
+        };
+        let block_size = self.block_size;
         let mut block = Filled::with_room(
-            recycled
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(HEADROOM.saturating_add(block_size))),
+            spare.unwrap_or_else(|| Vec::with_capacity(HEADROOM.saturating_add(block_size))),
             block_size,
         );
         let mut filled = 0usize;
-        let mut error = None;
         while filled < block_size {
             let Some(space) = block.data_mut().get_mut(filled..) else {
                 break;
@@ -214,29 +279,24 @@ fn read_blocks(
                 Ok(0) => break,
                 Ok(read) => filled = filled.saturating_add(read),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    error = Some(e);
+                Err(error) if filled == 0 => return Some(Err(error)),
+                Err(error) => {
+                    self.state = State::Failed(error);
                     break;
                 }
             }
         }
         block.truncate(filled);
-        let ended = filled < block_size;
-        if filled > 0 && blocks.send(Ok(block)).is_err() {
-            return;
+        // A short block is the end (or precedes the error).
+        if filled == block_size {
+            self.state = State::Reading(reader);
         }
-        if let Some(error) = error {
-            let _ = blocks.send(Err(error));
-            return;
-        }
-        if ended {
-            return;
-        }
+        (filled > 0).then_some(Ok(block))
     }
 }
 
 #[cfg(feature = "gzip")]
-fn gzip_reader(source: impl Read + 'static) -> Box<dyn Read> {
+fn gzip_reader(source: impl Read + Send + 'static) -> Box<dyn Read + Send> {
     Box::new(FixedReads::new(flate2::read::MultiGzDecoder::new(source)))
 }
 
@@ -287,7 +347,7 @@ impl<R: Read> Read for FixedReads<R> {
 
 /// Without the `gzip` feature, gzip input is passed through (and fails to parse as JSON).
 #[cfg(not(feature = "gzip"))]
-fn gzip_reader(source: impl Read + 'static) -> Box<dyn Read> {
+fn gzip_reader(source: impl Read + Send + 'static) -> Box<dyn Read + Send> {
     Box::new(source)
 }
 
@@ -295,31 +355,66 @@ fn gzip_reader(source: impl Read + 'static) -> Box<dyn Read> {
 mod tests {
     use super::*;
 
-    fn read_all(input: Input, block_size: usize) -> (Vec<u8>, Option<io::ErrorKind>) {
-        let reader = BlockReader::open(input, block_size).unwrap();
-        let mut out = Vec::new();
-        let mut error = None;
-        while let Some(block) = reader.next_block() {
-            match block {
-                Ok(block) => {
-                    assert!(block.data().len() <= block_size);
-                    out.extend_from_slice(block.data());
-                    reader.give_back(block.into_vec());
+    fn read_all(input: impl Fn() -> Input, block_size: usize) -> (Vec<u8>, Option<io::ErrorKind>) {
+        let mut both = [true, false].map(|ahead| {
+            let reader = BlockReader::open(input(), block_size, ahead).unwrap();
+            let mut out = Vec::new();
+            let mut error = None;
+            while let Some(block) = reader.next_block() {
+                assert!(error.is_none(), "a block after the error");
+                match block {
+                    Ok(block) => {
+                        assert!(block.data().len() <= block_size);
+                        assert!(!block.data().is_empty());
+                        out.extend_from_slice(block.data());
+                        reader.give_back(block.into_vec());
+                    }
+                    Err(e) => error = Some(e.kind()),
                 }
-                Err(e) => error = Some(e.kind()),
             }
-        }
-        (out, error)
+            (out, error)
+        });
+        assert_eq!(both[0], both[1], "read ahead and on demand differ");
+        core::mem::take(&mut both[0])
     }
 
     #[test]
     fn reads_in_blocks() {
         let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        let (out, error) = read_all(Input::bytes("mem", data.clone()), 333);
+        let (out, error) = read_all(|| Input::bytes("mem", data.clone()), 333);
         assert_eq!(out, data);
         assert_eq!(error, None);
-        let (out, _) = read_all(Input::bytes("empty", Vec::new()), 16);
+        // A last block that is full.
+        let (out, _) = read_all(|| Input::bytes("mem", data.clone()), 1000);
+        assert_eq!(out, data);
+        let (out, _) = read_all(|| Input::bytes("empty", Vec::new()), 16);
         assert!(out.is_empty());
+    }
+
+    /// Gives `data` in reads of at most 7 bytes, then fails.
+    struct FailsAfter(io::Cursor<Vec<u8>>);
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let len = buf.len().min(7);
+            match self.0.read(&mut buf[..len])? {
+                0 => Err(io::Error::new(io::ErrorKind::ConnectionReset, "gone")),
+                read => Ok(read),
+            }
+        }
+    }
+
+    #[test]
+    fn data_before_a_read_error_comes_first() {
+        let data = b"{\"devDataList\":[{\"devSn\":\"1\"}".to_vec();
+        for block_size in [1, 5, 16, 1000] {
+            let (out, error) = read_all(
+                || Input::reader("fails", FailsAfter(io::Cursor::new(data.clone()))),
+                block_size,
+            );
+            assert_eq!(out, data, "block size {block_size}");
+            assert_eq!(error, Some(io::ErrorKind::ConnectionReset));
+        }
     }
 
     #[cfg(feature = "gzip")]
@@ -330,17 +425,20 @@ mod tests {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         encoder.write_all(&data).unwrap();
         let gz = encoder.finish().unwrap();
-        let (out, error) = read_all(Input::bytes("gz", gz.clone()), 64);
+        let (out, error) = read_all(|| Input::bytes("gz", gz.clone()), 64);
         assert_eq!(out, data);
         assert_eq!(error, None);
         let cut = gz[..gz.len() / 2].to_vec();
-        let (out, error) = read_all(Input::bytes("cut", cut), 64);
+        let (out, error) = read_all(|| Input::bytes("cut", cut.clone()), 64);
         assert!(out.len() < data.len());
         assert!(error.is_some());
     }
 
     #[test]
     fn missing_file_is_an_open_error() {
-        assert!(BlockReader::open(Input::path("/nonexistent/fep/input.json"), 16).is_err());
+        for ahead in [true, false] {
+            let input = Input::path("/nonexistent/fep/input.json");
+            assert!(BlockReader::open(input, 16, ahead).is_err());
+        }
     }
 }

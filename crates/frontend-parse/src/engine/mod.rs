@@ -72,6 +72,26 @@ pub struct Options {
     pub max_samples: usize,
     /// `work_ids` and `documents_detail` list at most this many entries.
     pub max_listed: usize,
+    /// Where the input is read.
+    pub read_ahead: ReadAhead,
+}
+
+/// Where an input's blocks are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReadAhead {
+    /// [`ReadAhead::Thread`] when the parsing threads leave a core free, otherwise
+    /// [`ReadAhead::OnDemand`].
+    #[default]
+    Auto,
+    /// A thread of its own reads up to two blocks ahead. Reading then overlaps parsing, on a
+    /// core that parsing leaves free.
+    Thread,
+    /// The thread that splits reads each block when it needs the next one, while the other
+    /// threads parse. With every core parsing, a reader thread could only take turns with
+    /// them: switching threads in and out cost more than the reads (1 GB, 2 threads on 2
+    /// cores: `docs/performance.md`, "Batch").
+    OnDemand,
 }
 
 impl Default for Options {
@@ -91,6 +111,7 @@ impl Default for Options {
             response_flag: ResponseFlagMode::Dar,
             max_samples: 20,
             max_listed: 10_000,
+            read_ahead: ReadAhead::Auto,
         }
     }
 }
@@ -200,6 +221,8 @@ pub struct Engine {
     /// The threads besides the caller's that parse; `None` for one thread.
     helpers: Option<rayon::ThreadPool>,
     states: Mutex<Vec<WorkerState>>,
+    /// Whether inputs are read ahead by a thread of their own.
+    reads_ahead: bool,
 }
 
 impl fmt::Debug for Engine {
@@ -207,6 +230,7 @@ impl fmt::Debug for Engine {
         f.debug_struct("Engine")
             .field("options", &self.options)
             .field("threads", &self.threads())
+            .field("reads_ahead", &self.reads_ahead)
             .finish_non_exhaustive()
     }
 }
@@ -218,10 +242,16 @@ impl Engine {
     /// # Errors
     /// [`EngineError::Threads`] when the pool cannot be built.
     pub fn new(options: Options) -> Result<Self, EngineError> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let threads = if options.threads == 0 {
-            std::thread::available_parallelism().map_or(1, usize::from)
+            cores
         } else {
             options.threads
+        };
+        let reads_ahead = match options.read_ahead {
+            ReadAhead::Thread => true,
+            ReadAhead::OnDemand => false,
+            ReadAhead::Auto => threads < cores,
         };
         // The caller's thread parses too (after splitting ahead): `threads` busy threads in
         // all, not one more than asked, and no hand-offs at all with one thread.
@@ -245,6 +275,7 @@ impl Engine {
             options,
             helpers,
             states: Mutex::new(Vec::new()),
+            reads_ahead,
         })
     }
 
@@ -488,11 +519,10 @@ where
 
     fn input(&mut self, index: usize, input: Input) -> Result<(), EngineError> {
         let name = input.name().to_owned();
-        let reader = BlockReader::open(input, self.options().block_size).map_err(|source| {
-            EngineError::Open {
-                input: name.clone(),
-                source,
-            }
+        let reader = BlockReader::open(input, self.options().block_size, self.engine.reads_ahead)
+            .map_err(|source| EngineError::Open {
+            input: name.clone(),
+            source,
         })?;
         self.inputs = self.inputs.saturating_add(1);
         let mut stream = Stream {
@@ -1545,4 +1575,28 @@ fn batches(events: &[Event], batch_size: usize) -> Vec<Range<usize>> {
         batches.push(start..events.len());
     }
     batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads_ahead(threads: usize, read_ahead: ReadAhead) -> bool {
+        let options = Options {
+            threads,
+            read_ahead,
+            ..Options::default()
+        };
+        Engine::new(options).unwrap().reads_ahead
+    }
+
+    #[test]
+    fn a_reader_thread_only_when_a_core_is_left() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(reads_ahead(1, ReadAhead::Auto), cores > 1);
+        assert!(!reads_ahead(cores, ReadAhead::Auto));
+        assert!(!reads_ahead(0, ReadAhead::Auto));
+        assert!(reads_ahead(cores, ReadAhead::Thread));
+        assert!(!reads_ahead(1, ReadAhead::OnDemand));
+    }
 }
