@@ -1,5 +1,6 @@
-//! Inputs and the reader thread: opens a file, standard input or any reader, recognises
-//! gzip by its magic bytes, and reads fixed-size blocks ahead of the splitter.
+//! Inputs and their reading: opens a file, standard input or any reader, recognises gzip by
+//! its magic bytes, and reads fixed-size blocks for the splitter, ahead on a reader thread or
+//! on demand.
 
 use std::fmt;
 use std::fs::File;
@@ -95,8 +96,8 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// What the reader thread sends: a block of decompressed bytes, or the error that ended the
-/// input. The end of input is the channel closing.
+/// What reading gives: a block of decompressed bytes, or the error that ended the input. The
+/// end of input is `None` from [`BlockReader::next_block`].
 pub(crate) type Block = io::Result<Filled>;
 
 /// An opened input read in fixed-size blocks: ahead, by a thread of its own, or on demand,
