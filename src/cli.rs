@@ -1,6 +1,6 @@
 //! Command-line definitions (clap). Each subcommand's behaviour lives in `commands/`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -281,7 +281,7 @@ pub struct BatchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = BatchFormat::Jsonl)]
     pub format: BatchFormat,
-    /// Write failure records here instead of standard output.
+    /// Write failure records here instead of standard output (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write the summary as JSON here.
@@ -331,7 +331,7 @@ pub struct GenArgs {
     /// Documents to spread the elements over (NDJSON, one per line, when more than one).
     #[arg(long, default_value_t = 1)]
     pub documents: u64,
-    /// Write here instead of standard output.
+    /// Write here instead of standard output (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -350,4 +350,9 @@ fn parse_range(text: &str) -> Result<(u32, u32), String> {
         return Err(format!("empty range {a}..{b}"));
     }
     Ok((a, b))
+}
+
+/// An `--output` path, or `None` for standard output (no option, or `-`).
+pub fn output_file(output: Option<&Path>) -> Option<&Path> {
+    output.filter(|path| *path != Path::new("-"))
 }

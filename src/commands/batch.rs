@@ -186,7 +186,7 @@ impl Batch {
     }
 
     fn execute(self, args: &BatchArgs, color: style::ColorChoice) -> Status {
-        let writer: Box<dyn Write + Send> = match &args.output {
+        let writer: Box<dyn Write + Send> = match crate::cli::output_file(args.output.as_deref()) {
             Some(path) => match File::create(path) {
                 Ok(file) => Box::new(file),
                 Err(e) => {

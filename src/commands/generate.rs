@@ -26,7 +26,8 @@ pub fn run(args: &GenArgs) -> Status {
         items_per_element: args.items_per_element,
         documents: args.documents,
     };
-    let result = match &args.output {
+    let output = crate::cli::output_file(args.output.as_deref());
+    let result = match output {
         Some(path) => match File::create(path) {
             Ok(file) => write_batch(&options, BufWriter::with_capacity(1 << 20, file)),
             Err(e) => {
@@ -41,7 +42,7 @@ pub fn run(args: &GenArgs) -> Status {
     };
     match result {
         Ok(stats) => {
-            if args.output.is_some() {
+            if output.is_some() {
                 let _ = writeln!(
                     io::stderr(),
                     "fep gen: {} bytes, {} documents, {} elements ({} failed, {} failures)",

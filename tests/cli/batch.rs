@@ -221,3 +221,28 @@ fn an_output_that_cannot_be_written_is_exit_2() {
         }
     }
 }
+
+#[test]
+fn output_dash_is_standard_output() {
+    let input = fixture("batches/valid/seed_example.json");
+    let plain = fep(&["batch", "--quiet", "--now", "1700000000", &input]);
+    let dash = fep(&[
+        "batch",
+        "--quiet",
+        "--now",
+        "1700000000",
+        "--output",
+        "-",
+        &input,
+    ]);
+    assert_eq!(plain.status, 0, "{}", plain.stderr);
+    assert_eq!(dash.status, 0, "{}", dash.stderr);
+    assert!(!plain.stdout.is_empty());
+    assert_eq!(dash.stdout, plain.stdout);
+    let generated = fep(&["gen", "--elements", "5", "--seed", "1", "--output", "-"]);
+    assert_eq!(generated.status, 0, "{}", generated.stderr);
+    assert_eq!(
+        generated.stdout,
+        fep(&["gen", "--elements", "5", "--seed", "1"]).stdout
+    );
+}
