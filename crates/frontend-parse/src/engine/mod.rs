@@ -88,9 +88,9 @@ pub enum ReadAhead {
     /// core that parsing leaves free.
     Thread,
     /// The thread that splits reads each block when it needs the next one, while the other
-    /// threads parse. With every core parsing, a reader thread could only take turns with
-    /// them: switching threads in and out cost more than the reads (1 GB, 2 threads on 2
-    /// cores: `docs/performance.md`, "Batch").
+    /// threads parse. With every core parsing, a reader thread can only take turns with them:
+    /// reading on demand ran as fast, with 1.5 % less CPU time and 6.6 MB less memory (the
+    /// blocks read ahead; 1 GB, 2 threads on 2 cores: `docs/performance.md`, "Batch").
     OnDemand,
 }
 
