@@ -28,6 +28,8 @@ pub(super) const MAX_KEPT: usize = 1 << 20;
 
 /// Writes records in the order they are given, on a scoped thread.
 pub(super) struct RecordWriter<'scope> {
+    /// Buffers that came back empty (batches without failures), kept here for the next ones.
+    unused: Vec<Vec<u8>>,
     gathered: Vec<Vec<u8>>,
     gathered_len: usize,
     to_writer: Option<SyncSender<Vec<Vec<u8>>>>,
@@ -60,6 +62,7 @@ impl<'scope> RecordWriter<'scope> {
             output.flush()
         });
         Self {
+            unused: Vec::new(),
             gathered: Vec::new(),
             gathered_len: 0,
             to_writer: Some(to_writer),
@@ -74,6 +77,9 @@ impl<'scope> RecordWriter<'scope> {
     /// The writer thread has stopped (its error is returned by [`RecordWriter::finish`]).
     pub(super) fn write(&mut self, records: Vec<u8>) -> io::Result<()> {
         if records.is_empty() {
+            if records.capacity() > 0 && self.unused.len() < MAX_SPARES {
+                self.unused.push(records);
+            }
             return Ok(());
         }
         self.gathered_len = self.gathered_len.saturating_add(records.len());
@@ -84,9 +90,12 @@ impl<'scope> RecordWriter<'scope> {
         Ok(())
     }
 
-    /// An empty buffer, written before, if one is back; otherwise a new one.
+    /// An empty buffer, used before, if one is back; otherwise a new one.
     pub(super) fn spare(&mut self) -> Vec<u8> {
-        self.spares.try_recv().unwrap_or_default()
+        self.unused
+            .pop()
+            .or_else(|| self.spares.try_recv().ok())
+            .unwrap_or_default()
     }
 
     fn hand_over(&mut self) -> io::Result<()> {
@@ -189,6 +198,22 @@ mod tests {
             writer.finish().unwrap();
         });
         assert_eq!(out.len(), HAND_OVER);
+    }
+
+    #[test]
+    fn buffers_of_batches_without_records_are_kept() {
+        let mut out = Vec::new();
+        std::thread::scope(|scope| {
+            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let unused = Vec::with_capacity(4096);
+            let kept = unused.as_ptr();
+            writer.write(unused).unwrap();
+            let spare = writer.spare();
+            assert_eq!(spare.as_ptr(), kept);
+            assert!(spare.is_empty() && spare.capacity() >= 4096);
+            writer.finish().unwrap();
+        });
+        assert!(out.is_empty());
     }
 
     #[test]
