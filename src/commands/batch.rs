@@ -31,9 +31,6 @@ mod progress;
 mod report;
 mod writer;
 
-/// The output buffer's size: writes at least this large bypass it.
-const DIRECT_WRITE: usize = 16 << 10;
-
 /// The decisions in the order the summary lists them.
 const DECISIONS: [&str; 4] = ["retry", "re-archive", "give-up", "success"];
 
@@ -208,10 +205,7 @@ impl Batch {
     ) -> Status {
         let started = Instant::now();
         std::thread::scope(|scope| {
-            // Batch outputs (tens of KB each) are at least `DIRECT_WRITE` bytes and go
-            // straight to the output: copying them into a larger buffer first was a memcpy of
-            // all the output (`docs/performance.md`, "Batch"). Smaller ones are gathered.
-            let records = writer::RecordWriter::start(scope, output, DIRECT_WRITE);
+            let records = writer::RecordWriter::start(scope, output);
             self.write_records(args, color, records, started)
         })
     }

@@ -1,12 +1,11 @@
-//! Output must not depend on the read block size, the thread count or where blocks are read: the element cap and
-//! resynchronisation after leading garbage give the same entries and summary whatever the
-//! blocks (the fixed `batch` regressions under `fixtures/regressions/batch/`).
+//! Output must not depend on the read block size, the thread count or where blocks are read:
+//! the element cap and resynchronisation after leading garbage give the same entries and
+//! summary whatever the blocks (the fixed `batch` regressions under
+//! `fixtures/regressions/batch/`).
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{check_identity, run_bytes};
+use common::{check_identity, fixture_path, run_bytes};
 use frontend_parse::{Options, ReadAhead, Summary};
 
 /// Block sizes that cut the inputs below in different places (61 is the fuzz harness's).
@@ -56,9 +55,7 @@ fn same_for_blocks(
 }
 
 fn regression(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/regressions/batch")
-        .join(name);
+    let path = fixture_path("regressions/batch").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use frontend_parse::{Engine, Entry, Input, Options};
 
 fn fixture_dir(kind: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/batches")
-        .join(kind)
+    common::fixture_path("batches").join(kind)
 }
 
 fn inputs(kind: &str) -> Vec<PathBuf> {

@@ -9,9 +9,8 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::io;
-use std::path::PathBuf;
 
-use common::{describe, run_bytes, small};
+use common::{describe, fixture_path, run_bytes, small};
 use frontend_parse::{Engine, Entry, Input, Options, Sink, Summary};
 
 /// An output that remembers which fresh output it was.
@@ -78,8 +77,7 @@ fn run_recycling(options: Options, bytes: &[u8]) -> (RecyclingSink, Summary) {
 }
 
 fn fixture(path: &str) -> Vec<u8> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/batches");
-    std::fs::read(root.join(path)).unwrap()
+    std::fs::read(fixture_path(&format!("batches/{path}"))).unwrap()
 }
 
 #[test]

@@ -1,13 +1,18 @@
 //! Writes the records on a thread of their own. The engine delivers batch outputs in input
 //! order on one thread, between rounds, while the parsing threads wait for the next round;
 //! writing them there to a file took 220 ms of a 2-second, 2-thread run on 1 GB
-//! (`docs/performance.md`, "Batch"). Here delivering an output is a move into a list, and the writer thread copies
-//! the lists out while the next rounds are parsed. Written buffers come back emptied, for the
-//! next batches to write into.
+//! (`docs/performance.md`, "Batch"). Here delivering an output is a move into a list, and the
+//! writer thread copies the lists out while the next rounds are parsed. Written buffers come
+//! back emptied, for the next batches to write into.
 
 use std::io::{self, BufWriter, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::{Scope, ScopedJoinHandle};
+
+/// The output buffer's size. Batch outputs (tens of KB each) are at least this large and go
+/// straight to the output: copying them into a larger buffer first was a memcpy of all the
+/// output (`docs/performance.md`, "Batch"). Smaller ones are gathered.
+const DIRECT_WRITE: usize = 16 << 10;
 
 /// Bytes gathered before they are handed to the writer thread: a few hand-overs (and wakes of
 /// the writer) a round rather than one a batch. 1 MiB ran at the same speed with 2 MB more
@@ -21,10 +26,10 @@ const QUEUED: usize = 2;
 /// Written buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
 /// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
 /// of memory the allocator had given back (`docs/performance.md`, "Batch").
-pub(super) const MAX_SPARES: usize = 64;
+const MAX_SPARES: usize = 64;
 
 /// A buffer grown larger than this by an unusual batch is not kept.
-pub(super) const MAX_KEPT: usize = 1 << 20;
+const MAX_KEPT: usize = 1 << 20;
 
 /// Writes records in the order they are given, on a scoped thread.
 pub(super) struct RecordWriter<'scope> {
@@ -32,23 +37,21 @@ pub(super) struct RecordWriter<'scope> {
     unused: Vec<Vec<u8>>,
     gathered: Vec<Vec<u8>>,
     gathered_len: usize,
-    to_writer: Option<SyncSender<Vec<Vec<u8>>>>,
+    to_writer: SyncSender<Vec<Vec<u8>>>,
     spares: Receiver<Vec<u8>>,
     thread: ScopedJoinHandle<'scope, io::Result<()>>,
 }
 
 impl<'scope> RecordWriter<'scope> {
-    /// Starts the writer thread in `scope`. Writes of at least `direct` bytes bypass the
-    /// output buffer; smaller ones are gathered in it.
+    /// Starts the writer thread in `scope`.
     pub(super) fn start<'env, W: Write + Send + 'scope>(
         scope: &'scope Scope<'scope, 'env>,
         output: W,
-        direct: usize,
     ) -> Self {
         let (to_writer, lists) = sync_channel::<Vec<Vec<u8>>>(QUEUED);
         let (emptied, spares) = sync_channel::<Vec<u8>>(MAX_SPARES);
         let thread = scope.spawn(move || {
-            let mut output = BufWriter::with_capacity(direct, output);
+            let mut output = BufWriter::with_capacity(DIRECT_WRITE, output);
             for list in lists {
                 for mut records in list {
                     output.write_all(&records)?;
@@ -65,7 +68,7 @@ impl<'scope> RecordWriter<'scope> {
             unused: Vec::new(),
             gathered: Vec::new(),
             gathered_len: 0,
-            to_writer: Some(to_writer),
+            to_writer,
             spares,
             thread,
         }
@@ -101,15 +104,9 @@ impl<'scope> RecordWriter<'scope> {
     fn hand_over(&mut self) -> io::Result<()> {
         let list = core::mem::take(&mut self.gathered);
         self.gathered_len = 0;
-        let sent = self
-            .to_writer
-            .as_ref()
-            .is_some_and(|to_writer| to_writer.send(list).is_ok());
-        if sent {
-            Ok(())
-        } else {
-            Err(io::Error::other("the output writer stopped"))
-        }
+        self.to_writer
+            .send(list)
+            .map_err(|_| io::Error::other("the output writer stopped"))
     }
 
     /// Writes what is left, flushes, and waits for the writer thread.
@@ -122,9 +119,12 @@ impl<'scope> RecordWriter<'scope> {
         } else {
             self.hand_over()
         };
-        drop(self.to_writer.take());
-        let written = self
-            .thread
+        // The channel closing ends the writer's loop.
+        let Self {
+            to_writer, thread, ..
+        } = self;
+        drop(to_writer);
+        let written = thread
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the output writer panicked")));
         // The writer's own error explains a failed hand-over.
@@ -160,13 +160,13 @@ mod tests {
     fn records_are_written_in_order() {
         let mut out = Vec::new();
         let expected = std::thread::scope(|scope| {
-            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut writer = RecordWriter::start(scope, &mut out);
             let mut expected = Vec::new();
-            for i in 0..5000usize {
+            for i in 0..500usize {
                 let mut records = writer.spare();
                 assert!(records.is_empty());
-                // Sizes below and above the direct-write size, and empty outputs.
-                let len = (i % 7) * 9;
+                // Sizes up to a third above the direct-write size, and empty outputs.
+                let len = (i % 7) * DIRECT_WRITE / 4;
                 records.extend((0..len).map(|j| (i + j).to_le_bytes()[0]));
                 expected.extend_from_slice(&records);
                 writer.write(records).unwrap();
@@ -181,7 +181,7 @@ mod tests {
     fn spares_are_buffers_written_before() {
         let mut out = Vec::new();
         std::thread::scope(|scope| {
-            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut writer = RecordWriter::start(scope, &mut out);
             let mut records = Vec::with_capacity(HAND_OVER);
             records.resize(HAND_OVER, b'x');
             writer.write(records).unwrap();
@@ -204,7 +204,7 @@ mod tests {
     fn buffers_of_batches_without_records_are_kept() {
         let mut out = Vec::new();
         std::thread::scope(|scope| {
-            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut writer = RecordWriter::start(scope, &mut out);
             let unused = Vec::with_capacity(4096);
             let kept = unused.as_ptr();
             writer.write(unused).unwrap();
@@ -223,7 +223,7 @@ mod tests {
             limit: 3 * HAND_OVER,
         };
         let error = std::thread::scope(|scope| {
-            let mut writer = RecordWriter::start(scope, &mut out, 16);
+            let mut writer = RecordWriter::start(scope, &mut out);
             let mut failed = false;
             for _ in 0..64 {
                 if writer.write(vec![b'y'; HAND_OVER / 2]).is_err() {

@@ -117,8 +117,14 @@ enum Mode {
         recycle: SyncSender<Vec<u8>>,
         thread: Option<JoinHandle<()>>,
     },
-    /// Read when asked for; emptied blocks wait in `spares`.
-    OnDemand(Mutex<(Blocks, Vec<Vec<u8>>)>),
+    /// Read when asked for.
+    OnDemand(Mutex<OnDemand>),
+}
+
+/// The source and the emptied blocks waiting to be filled again.
+struct OnDemand {
+    blocks: Blocks,
+    spares: Vec<Vec<u8>>,
 }
 
 /// Blocks read ahead (besides the one being split and the one being parsed).
@@ -168,7 +174,10 @@ impl BlockReader {
                 thread: Some(thread),
             }
         } else {
-            Mode::OnDemand(Mutex::new((blocks, Vec::with_capacity(SPARES))))
+            Mode::OnDemand(Mutex::new(OnDemand {
+                blocks,
+                spares: Vec::with_capacity(SPARES),
+            }))
         };
         Ok(Self {
             name: input.name,
@@ -184,9 +193,8 @@ impl BlockReader {
             Mode::Ahead { blocks, .. } => blocks.recv().ok(),
             Mode::OnDemand(state) => {
                 let mut state = state.lock().ok()?;
-                let (blocks, spares) = &mut *state;
-                let spare = spares.pop();
-                blocks.next(spare)
+                let spare = state.spares.pop();
+                state.blocks.next(spare)
             }
         }
     }
@@ -201,9 +209,9 @@ impl BlockReader {
             }
             Mode::OnDemand(state) => {
                 if let Ok(mut state) = state.lock()
-                    && state.1.len() < SPARES
+                    && state.spares.len() < SPARES
                 {
-                    state.1.push(block);
+                    state.spares.push(block);
                 }
             }
         }

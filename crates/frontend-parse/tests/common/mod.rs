@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+use std::path::{Path, PathBuf};
+
 use frontend_parse::{Engine, Entry, Input, Options, Summary};
 
 /// One line per entry, describing what the closure saw, in delivery order.
@@ -34,6 +36,13 @@ pub fn describe(entry: &Entry<'_>) -> String {
         ),
         _ => "?".to_owned(),
     }
+}
+
+/// A path under the repository's `fixtures/`.
+pub fn fixture_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(relative)
 }
 
 /// Runs the engine over `inputs` and returns the entry lines and the summary.
