@@ -1,6 +1,7 @@
 //! One call for the common case: any frame of any supported protocol → its results.
 
 use crate::checksum::{KNOWN, VERIFY};
+use crate::dlt698::plain_frame::Shortcut;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::probe::Probe;
@@ -288,7 +289,28 @@ pub(crate) fn decode_nested<'a>(
             // The most plausible protocol decodes nearly every real frame: try it before
             // setting up the bookkeeping of failed candidates.
             let mut first_failure = None;
+            let (mut spare, mut known) = (spare, known);
             if let [Some(first), ..] = order {
+                if first == Protocol::Dlt698 {
+                    // Most frames a front-end receives are plain GET responses: decoded in one
+                    // pass, or left to the general way, which then also reports any error.
+                    let shortcut = if known == Some(Protocol::Dlt698) {
+                        dlt698::plain_frame::decode::<KNOWN>(input, start, limits, &mut spare)
+                    } else {
+                        dlt698::plain_frame::decode::<VERIFY>(input, start, limits, &mut spare)
+                    };
+                    match shortcut {
+                        Shortcut::Decoded(decoded) => return Ok(decoded),
+                        // Checksums computed once: the shortcut vouches for them, as the
+                        // stream decoder does.
+                        Shortcut::General {
+                            checksums_match: true,
+                        } => known = Some(Protocol::Dlt698),
+                        Shortcut::General {
+                            checksums_match: false,
+                        } => {}
+                    }
+                }
                 // Returned as it came, not taken apart and rebuilt (see `decode_reusing`).
                 let result = decode_as(first, input, start, limits, nesting, spare, known);
                 if result.is_ok() {
@@ -449,6 +471,48 @@ fn candidates(frame: &[u8]) -> [Option<Protocol>; 3] {
         (false, true) => [Some(Protocol::Dlt645), Some(Protocol::Dlt698), None],
         (false, false) => [Some(Protocol::Dlt698), None, None],
     }
+}
+
+/// Holds the plain-frame shortcut to the general way on `input` (for the property tests and
+/// the `frame` fuzz target): where the shortcut answers, the first candidate's decoder
+/// (DL/T 698.45, as `decode_nested` calls it) answers the same, with checksums verified or
+/// taken as known; where it hands over, it has added no result, and checksums it says match
+/// give the same decoding whether computed again or not.
+///
+/// # Errors
+/// A description of the disagreement.
+pub(crate) fn check_plain_frame(input: &[u8], limits: &Limits) -> Result<(), String> {
+    let start = wake_up_len(input);
+    let at = input.get(start..).unwrap_or_default();
+    if at.first() != Some(&START) || candidates(at)[0] != Some(Protocol::Dlt698) {
+        return Ok(());
+    }
+    let general = |known| decode_as(Protocol::Dlt698, input, start, limits, 0, Vec::new(), known);
+    let mut spare = Vec::new();
+    match dlt698::plain_frame::decode::<VERIFY>(input, start, limits, &mut spare) {
+        Shortcut::Decoded(decoded) => {
+            let mut known_spare = Vec::new();
+            match dlt698::plain_frame::decode::<KNOWN>(input, start, limits, &mut known_spare) {
+                Shortcut::Decoded(known) if known == decoded => {}
+                _ => return Err("the shortcut decodes differently with known checksums".into()),
+            }
+            let general = general(None);
+            if general != Ok(decoded.clone()) {
+                return Err(format!(
+                    "the shortcut gives {decoded:?}, the general way {general:?}"
+                ));
+            }
+        }
+        Shortcut::General { checksums_match } => {
+            if !spare.is_empty() {
+                return Err("the shortcut handed over with results in the list".into());
+            }
+            if checksums_match && general(Some(Protocol::Dlt698)) != general(None) {
+                return Err("checksums the shortcut vouched for decode differently".into());
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -619,5 +683,107 @@ mod tests {
         .unwrap_err();
         assert!(matches!(e.kind(), DecodeErrorKind::DepthLimit { .. }));
         assert_eq!(wake_up_len(&[0xFE, 0xFE, 0x68, 0xFE]), 2);
+    }
+
+    /// A DL/T 698.45 response frame around a random GET response, sometimes damaged.
+    fn plain_candidate() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use crate::result::AddressKind;
+        use crate::test_util::dlt698::FrameBuilder;
+        use proptest::prelude::*;
+        (
+            dlt698::plain_strategies::apdu(),
+            prop_oneof![3 => Just(0usize), 1 => 1usize..4],
+            prop_oneof![
+                3 => Just(vec![0x01, 0, 0, 0, 0, 0]),
+                1 => prop::collection::vec(any::<u8>(), 1..=16),
+            ],
+            (
+                prop::sample::select(vec![
+                    AddressKind::Single,
+                    AddressKind::Wildcard,
+                    AddressKind::Group,
+                    AddressKind::Broadcast,
+                ]),
+                0u8..4,
+                any::<u8>(),
+            ),
+            prop_oneof![4 => Just(0xC3u8), 1 => any::<u8>()],
+            prop::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            prop_oneof![
+                4 => Just(None),
+                1 => any::<prop::sample::Index>().prop_map(Some),
+            ],
+        )
+            .prop_map(
+                |(apdu, preamble, address, (kind, logical, client), control, damage, cut)| {
+                    let mut frame = FrameBuilder::response()
+                        .control(control)
+                        .address(kind, logical, &address)
+                        .client(client)
+                        .preamble(preamble)
+                        .build(&apdu);
+                    if let Some((at, byte)) = damage {
+                        let at = at.index(frame.len());
+                        frame[at] = byte;
+                    }
+                    if let Some(cut) = cut {
+                        let len = cut.index(frame.len() + 1);
+                        frame.truncate(len);
+                    }
+                    frame
+                },
+            )
+    }
+
+    #[test]
+    fn scrambled_and_fragment_frames_go_the_general_way() {
+        use crate::result::FragmentPosition;
+        use crate::test_util::dlt698::FrameBuilder;
+        // Wire bytes that read as a plain GET response: scrambled, they are something else;
+        // after a fragment header, they are part of an APDU.
+        let plain: [u8; 11] = [
+            0x85, 0x01, 0x07, 0x20, 0x00, 0x02, 0x00, 0x00, 0x04, 0x00, 0x00,
+        ];
+        let unscrambled: Vec<u8> = plain.iter().map(|b| b.wrapping_sub(0x33)).collect();
+        let scrambled = FrameBuilder::response().scrambled(true).build(&unscrambled);
+        let fragment = FrameBuilder::response()
+            .fragment(1, FragmentPosition::Last)
+            .build(&plain);
+        // The fragment bit with the plain bytes where the fragment header goes.
+        let fragment_bit = FrameBuilder::response().control(0xC3 | 0x20).build(&plain);
+        for frame in [scrambled, fragment, fragment_bit] {
+            let mut spare = Vec::new();
+            let shortcut =
+                dlt698::plain_frame::decode::<VERIFY>(&frame, 0, &Limits::DEFAULT, &mut spare);
+            assert!(matches!(shortcut, Shortcut::General { .. }));
+            let general = decode_as(
+                Protocol::Dlt698,
+                &frame,
+                0,
+                &Limits::DEFAULT,
+                0,
+                Vec::new(),
+                None,
+            );
+            assert_eq!(decode(&frame), general);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// Where the plain-frame shortcut answers, it answers what the general way does
+        /// ([`check_plain_frame`]).
+        #[test]
+        fn the_plain_frame_path_is_the_general_path(
+            frame in plain_candidate(),
+            trailing in proptest::collection::vec(proptest::num::u8::ANY, 0..2),
+        ) {
+            let mut input = frame;
+            input.extend(trailing);
+            if let Err(e) = check_plain_frame(&input, &Limits::default()) {
+                panic!("{e}: {input:02X?}");
+            }
+        }
     }
 }

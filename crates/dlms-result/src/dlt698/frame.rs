@@ -33,15 +33,15 @@ pub(crate) const END: u8 = 0x16;
 pub(crate) const WAKE_UP: u8 = 0xFE;
 
 /// L bit 14: the length is in kilobytes.
-const L_KILOBYTES: u16 = 0x4000;
+pub(super) const L_KILOBYTES: u16 = 0x4000;
 /// L bit 15: reserved.
-const L_RESERVED: u16 = 0x8000;
+pub(super) const L_RESERVED: u16 = 0x8000;
 /// L bits 0–13: the length value.
 const L_VALUE: u16 = 0x3FFF;
 
 /// Bytes of a frame around an SA of `sa_len` bytes with no link user data:
 /// 68, L(2), C, SA flag, SA, CA, HCS(2), FCS(2), 16.
-const fn overhead(sa_len: usize) -> usize {
+pub(super) const fn overhead(sa_len: usize) -> usize {
     sa_len.saturating_add(11)
 }
 
@@ -194,14 +194,18 @@ fn check_crc(
     carried: [u8; 2],
     mismatch: impl FnOnce(u16, u16) -> DecodeError,
 ) -> Result<(), DecodeError> {
-    let expected = !register;
-    let found = u16::from_le_bytes(carried);
-    // Fuzzing builds compute the CRC but accept any value, so that random inputs get past
-    // the link layer; see the module docs.
-    if expected != found && !cfg!(fuzzing) {
-        return Err(mismatch(expected, found));
+    if crc_accepted(register, carried) {
+        Ok(())
+    } else {
+        Err(mismatch(!register, u16::from_le_bytes(carried)))
     }
-    Ok(())
+}
+
+/// Whether a register fed the covered bytes matches the CRC-16/X-25 the frame carries (low
+/// byte first). Fuzzing builds compute the CRC but accept any value, so that random inputs
+/// get past the link layer; see the module docs.
+pub(super) fn crc_accepted(register: u16, carried: [u8; 2]) -> bool {
+    !register == u16::from_le_bytes(carried) || cfg!(fuzzing)
 }
 
 impl<'a> Frame<'a> {

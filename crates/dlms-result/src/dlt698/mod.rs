@@ -17,9 +17,12 @@ mod control;
 mod data;
 mod fragment;
 mod frame;
+pub(crate) mod plain_frame;
 mod reassembly;
 mod scramble;
 
+#[cfg(test)]
+pub(crate) use apdu::plain_strategies;
 pub use apdu::{Apdu, UNKNOWN_APDU, decode_apdu, service_names};
 pub use control::Control;
 pub use data::data_type_name;

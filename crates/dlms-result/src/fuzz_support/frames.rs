@@ -19,7 +19,8 @@ const WAKE_UP: u8 = 0xFE;
 /// Any bytes → [`crate::decode`]. On success the frame fills the input exactly (wake-up bytes,
 /// `68` … `16`), the link layer of the protocol it was decoded as accepts the same bytes, and
 /// every result lies inside it; on failure the error offset lies inside the input. A
-/// [`Decoder`] whose results list has been used before gives the same answer.
+/// [`Decoder`] whose results list has been used before gives the same answer, and so does the
+/// general way where the shortcut for plain DL/T 698.45 GET responses answers.
 ///
 /// Returns the number of results, or `None` when the input does not decode.
 ///
@@ -28,6 +29,7 @@ const WAKE_UP: u8 = 0xFE;
 pub fn frame(data: &[u8]) -> Result<Option<usize>, String> {
     let fresh = decode(data);
     check_decoder_agrees(data, &fresh)?;
+    decode::check_plain_frame(data, &Limits::DEFAULT)?;
     match fresh {
         Ok(decoded) => {
             check_decoded("decode", data, &decoded)?;

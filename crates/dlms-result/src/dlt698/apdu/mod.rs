@@ -11,6 +11,7 @@ mod connect;
 mod error;
 mod get;
 mod link;
+mod plain;
 mod proxy;
 mod release;
 mod report;
@@ -30,6 +31,9 @@ use crate::status::ServiceStatus;
 
 use super::axdr;
 use super::data::DataWalker;
+pub(super) use plain::get_response as plain_get_response;
+#[cfg(test)]
+pub(crate) use plain::strategies as plain_strategies;
 use service::Body;
 pub use service::{UNKNOWN_APDU, service_names};
 

@@ -171,7 +171,7 @@ impl DataWalker {
 /// Most results carry one scalar (`long-unsigned`, `double-long-unsigned`, `octet-string` …):
 /// this skips the walk's stack set-up and loop for them, about a third of the walker's cost on
 /// a typical GET-Response-Normal (`benches/frames.rs`, `get_response_normal_30`).
-fn scalar(input: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(super) fn scalar(input: &[u8]) -> Option<(&[u8], &[u8])> {
     let (&tag, content) = input.split_first()?;
     let content_len = match data_type(tag)?.shape {
         Shape::Fixed(n) => n,

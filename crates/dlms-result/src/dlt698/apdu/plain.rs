@@ -1,0 +1,325 @@
+//! A shortcut for the APDUs that make up most of a front-end's traffic: GET-Response-Normal
+//! and GET-Response-NormalList (DL/T 698.45 §7.3.2) whose every result is a DAR or one scalar
+//! `Data` value, with neither `FollowReport` nor `TimeTag`:
+//!
+//! ```text
+//! 85 01 PIID  OAD(4) 00 DAR | 01 scalar  00 00
+//! 85 02 PIID  n  n × (OAD(4) 00 DAR | 01 scalar)  00 00      (n < 0x80)
+//! ```
+//!
+//! The general decoder reaches the same results through the service table's dispatch, nom
+//! combinators, the `Data` walker and the trailer parser: about 290 instructions for a typical
+//! 30-byte response, a third of decoding the whole frame (`docs/performance.md`, "Frame
+//! decoding"). This reads those fixed shapes directly, for [`super::super::plain_frame`]. Anything else, any doubt included,
+//! returns `None` and leaves the APDU to the general decoder, which then also reports every
+//! error: so this path never decides an error, and where it answers, it answers exactly what the
+//! general decoder would (`the_plain_path_is_the_general_path`, a property test over
+//! well-formed, damaged and random APDUs).
+
+use crate::code::Dar;
+use crate::limits::Limits;
+use crate::result::{AccessResult, Oad, Outcome, Section, Target, push_result};
+
+use super::super::data::scalar;
+use super::axdr_data;
+use super::service::{self, Body};
+
+/// A-XDR `OPTIONAL` absent: the `FollowReport` and `TimeTag` bytes of a plain response.
+const NO_TRAILER: [u8; 2] = [0, 0];
+
+/// Appends the results of `apdu` (which sits at `base_offset` of the caller's input) to
+/// `results` and returns the service name, when `apdu` is a plain GET response; otherwise
+/// leaves the contents of `results` as they were (its allocation may have grown) and returns
+/// `None`.
+pub(in crate::dlt698) fn get_response<'a>(
+    apdu: &'a [u8],
+    base_offset: usize,
+    limits: &Limits,
+    results: &mut Vec<AccessResult<'a>>,
+) -> Option<&'static str> {
+    let [tag, choice, _piid, body @ ..] = apdu else {
+        return None;
+    };
+    // The service comes from the one table, as in the general decoder.
+    let service = service::family(*tag)?.choice(*choice)?;
+    let (count, items) = match service.body {
+        Body::GetNormal => (1, body),
+        Body::GetNormalList => {
+            let (&count, items) = body.split_first()?;
+            // The short form of an A-XDR length only; the limit as `axdr::count` applies it.
+            if count >= 0x80 || u32::from(count) > limits.max_items {
+                return None;
+            }
+            (count, items)
+        }
+        _ => return None,
+    };
+    let before = results.len();
+    let mut rest = items;
+    for _ in 0..count {
+        let Some((result, after)) = a_result_normal(apdu, base_offset, rest) else {
+            results.truncate(before);
+            return None;
+        };
+        push_result(results, result);
+        rest = after;
+    }
+    if rest != NO_TRAILER {
+        results.truncate(before);
+        return None;
+    }
+    Some(service.name)
+}
+
+/// A-ResultNormal ::= SEQUENCE { OAD, Get-Result } with a DAR or one scalar `Data`, at the
+/// start of `input` (a suffix of `apdu`); the result and what follows it.
+fn a_result_normal<'a>(
+    apdu: &'a [u8],
+    base_offset: usize,
+    input: &'a [u8],
+) -> Option<(AccessResult<'a>, &'a [u8])> {
+    let [oi_high, oi_low, attribute, index, choice, after_choice @ ..] = input else {
+        return None;
+    };
+    // Get-Result ::= CHOICE { DAR [0], Data [1] }.
+    let (outcome, rest) = match choice {
+        0 => {
+            let (&dar, rest) = after_choice.split_first()?;
+            (Outcome::Code(Dar::new(dar).into()), rest)
+        }
+        1 => {
+            let (value, rest) = scalar(after_choice)?;
+            (Outcome::Data(axdr_data(value)), rest)
+        }
+        _ => return None,
+    };
+    let result = AccessResult {
+        target: Target::Oad(Oad(u32::from_be_bytes([
+            *oi_high, *oi_low, *attribute, *index,
+        ]))),
+        outcome,
+        // `input` is a suffix of `apdu`: its offset is the length before it.
+        offset: apdu
+            .len()
+            .saturating_sub(input.len())
+            .saturating_add(base_offset),
+        section: Section::Main,
+        via: None,
+    };
+    Some((result, rest))
+}
+
+/// Random GET responses for the property tests of the shortcuts (this one and
+/// [`super::super::plain_frame`]): mostly plain, often almost plain, sometimes anything.
+#[cfg(test)]
+pub(crate) mod strategies {
+    use proptest::prelude::*;
+
+    use crate::limits::Limits;
+
+    /// A Get-Result: a CHOICE (mostly a defined one), then a DAR, a scalar-looking value, or
+    /// random bytes, in any combination.
+    pub(super) fn get_result() -> impl Strategy<Value = Vec<u8>> {
+        let choice = prop_oneof![4 => 0u8..2, 1 => 2u8..4, 1 => any::<u8>()];
+        let payload = prop_oneof![
+            any::<u8>().prop_map(|dar| vec![dar]),
+            (
+                prop::sample::select(vec![
+                    0u8, 1, 3, 4, 5, 6, 9, 10, 12, 15, 16, 17, 18, 20, 21, 22, 25, 26, 27, 28, 80,
+                    81, 85, 92, 2, 7, 0xFF,
+                ]),
+                prop::collection::vec(any::<u8>(), 0..12),
+            )
+                .prop_map(|(tag, content)| {
+                    let mut value = vec![tag];
+                    value.extend(content);
+                    // Cut to a whole value where the bytes hold one, as real responses do.
+                    if let Ok(len) = crate::dlt698::data_len(&value, &Limits::default()) {
+                        value.truncate(len);
+                    }
+                    value
+                }),
+            prop::collection::vec(any::<u8>(), 0..8),
+        ];
+        (choice, payload).prop_map(|(choice, payload)| {
+            let mut value = vec![choice];
+            value.extend(payload);
+            value
+        })
+    }
+
+    /// A GET response APDU, mostly well-formed, sometimes not.
+    pub(crate) fn apdu() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop_oneof![4 => Just(0x85u8), 1 => any::<u8>()],
+            prop_oneof![2 => Just(1u8), 2 => Just(2u8), 1 => any::<u8>()],
+            any::<u8>(),
+            prop_oneof![
+                3 => prop::collection::vec((any::<[u8; 4]>(), get_result()), 1..=1),
+                2 => prop::collection::vec((any::<[u8; 4]>(), get_result()), 0..5),
+            ],
+            prop_oneof![Just(None), any::<u8>().prop_map(Some),],
+            prop_oneof![
+                4 => Just(vec![0u8, 0]),
+                1 => prop::collection::vec(any::<u8>(), 0..4),
+            ],
+        )
+            .prop_map(|(tag, choice, piid, items, count, trailer)| {
+                let mut apdu = vec![tag, choice, piid];
+                if choice == 2 {
+                    let n = u8::try_from(items.len()).unwrap();
+                    apdu.push(count.unwrap_or(n));
+                }
+                for (oad, result) in items {
+                    apdu.extend(oad);
+                    apdu.extend(result);
+                }
+                apdu.extend(trailer);
+                apdu
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::super::{Apdu, decode_in};
+    use super::strategies;
+    use crate::limits::Limits;
+    use crate::result::AccessResult;
+    use crate::test_util::render::read_annotated_hex;
+
+    /// Where the shortcut answers for `apdu`, it answers what the general decoder does
+    /// (results, service and status); where it does not, it adds nothing to the results.
+    fn assert_same(apdu: &[u8], base_offset: usize, limits: &Limits, spare: bool) {
+        // A spare list that already has room, as a `Decoder` hands over.
+        let spare = || -> Vec<AccessResult<'_>> {
+            if spare {
+                Vec::with_capacity(7)
+            } else {
+                Vec::new()
+            }
+        };
+        let general = decode_in(apdu, base_offset, limits, 0, spare());
+        let mut results = spare();
+        let capacity = results.capacity();
+        match super::get_response(apdu, base_offset, limits, &mut results) {
+            Some(service) => {
+                let plain = Apdu {
+                    service,
+                    results,
+                    status: None,
+                };
+                assert_eq!(Ok(plain), general, "{apdu:02X?}");
+            }
+            // Nothing added (the list may have got room for the general decoder to use).
+            None => assert!(results.is_empty() && results.capacity() >= capacity),
+        }
+    }
+
+    /// Whether the shortcut answers for `apdu` (the general decoder is not asked).
+    fn plain(apdu: &[u8]) -> bool {
+        super::get_response(apdu, 0, &Limits::default(), &mut Vec::new()).is_some()
+    }
+
+    #[test]
+    fn plain_responses_take_the_shortcut_and_others_do_not() {
+        let taken = [
+            "85 01 07 20000200 01 12 0898 00 00",
+            "85 01 07 20140200 00 04 00 00",
+            "85 01 07 40010200 01 09 06 000000000001 00 00",
+            "85 02 00 03 20000200 01 12 0898 20140200 00 04 200F0200 01 12 1388 00 00",
+            "85 02 00 00 00 00",
+        ];
+        for text in taken {
+            let apdu = read_annotated_hex(text).unwrap();
+            assert!(plain(&apdu), "{text}");
+            assert_same(&apdu, 14, &Limits::default(), false);
+        }
+        let general = [
+            // A container value, a TimeTag, a FollowReport, a long-form count, a record
+            // response, a SET response, trailing bytes, a cut.
+            "85 01 07 20000200 01 01 03 12 096D 12 096E 12 096F 00 00",
+            "85 01 07 20000200 01 12 0898 00 01 07E8 01 01 00 00 00 00 00 00",
+            "85 01 07 20000200 01 12 0898 01 01 01 20140200 00 04 00",
+            "85 02 00 81 01 20000200 01 12 0898 00 00",
+            "85 03 00 60120300 01 00 00 00 00 00",
+            "86 01 00 40000300 00 00 00",
+            "85 01 07 20000200 01 12 0898 00 00 00",
+            "85 01 07 20000200 01 12 08",
+        ];
+        for text in general {
+            let apdu = read_annotated_hex(text).unwrap();
+            assert!(!plain(&apdu), "{text}");
+            assert_same(&apdu, 0, &Limits::default(), true);
+        }
+    }
+
+    #[test]
+    fn every_data_tag_and_dar_byte_agrees() {
+        for byte in 0..=u8::MAX {
+            // The byte as a data tag with a few bytes of content, and as a DAR.
+            let value = [
+                0x85, 0x01, 0x07, 0x20, 0x00, 0x02, 0x00, 0x01, byte, 0x02, 0x08, 0x98, 0x00, 0x00,
+            ];
+            for cut in 9..=value.len() {
+                assert_same(&value[..cut], 3, &Limits::default(), false);
+                let mut padded = value[..cut].to_vec();
+                padded.extend_from_slice(&[0, 0]);
+                assert_same(&padded, 3, &Limits::default(), false);
+            }
+            let dar = [
+                0x85, 0x01, 0x07, 0x20, 0x00, 0x02, 0x00, 0x00, byte, 0x00, 0x00,
+            ];
+            assert!(plain(&dar));
+            assert_same(&dar, 0, &Limits::default(), false);
+            // The byte as the Get-Result CHOICE, before a DAR and before a scalar.
+            let choice = [
+                0x85, 0x01, 0x07, 0x20, 0x00, 0x02, 0x00, byte, 0x04, 0x00, 0x00,
+            ];
+            assert_same(&choice, 0, &Limits::default(), false);
+            let choice = [
+                0x85, 0x01, 0x07, 0x20, 0x00, 0x02, 0x00, byte, 0x12, 0x08, 0x98, 0x00, 0x00,
+            ];
+            assert_same(&choice, 0, &Limits::default(), false);
+        }
+    }
+
+    #[test]
+    fn the_item_limit_is_the_general_one() {
+        let apdu =
+            read_annotated_hex("85 02 00 02 20000200 01 12 0898 20140200 00 04 00 00").unwrap();
+        for max in 0..4 {
+            assert_same(&apdu, 0, &Limits::default().with_max_items(max), false);
+        }
+        let one = Limits::default().with_max_items(1);
+        assert!(super::get_response(&apdu, 0, &one, &mut Vec::new()).is_none());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn the_plain_path_is_the_general_path(
+            apdu in strategies::apdu(),
+            damage in prop::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            cut in prop::option::of(any::<prop::sample::Index>()),
+            base_offset in 0usize..100,
+            max_items in prop_oneof![Just(u32::MAX), 0u32..4],
+            spare in any::<bool>(),
+        ) {
+            let mut apdu = apdu;
+            if let (Some((at, byte)), false) = (damage, apdu.is_empty()) {
+                let at = at.index(apdu.len());
+                apdu[at] = byte;
+            }
+            if let Some(cut) = cut {
+                let len = cut.index(apdu.len() + 1);
+                apdu.truncate(len);
+            }
+            let limits = Limits::default().with_max_items(max_items);
+            assert_same(&apdu, base_offset, &limits, spare);
+        }
+    }
+}
