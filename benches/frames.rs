@@ -9,7 +9,9 @@
 //! - `frame_decoder`: [`FrameDecoder`] over a large in-memory stream built from the fixture mix
 //!   with garbage in between, fed in 64 KiB chunks (bytes/s), splitting only, splitting then
 //!   decoding every frame ([`dlms_result::StreamFrame::decode`]), and splitting then decoding
-//!   through one [`Decoder`] (`split_decoder`).
+//!   through one [`Decoder`] (`split_decoder`);
+//! - `frame_decoder_typical`: [`FrameDecoder`] and one [`Decoder`] over a stream of nothing but
+//!   typical 30-byte GET responses (frames/s).
 //!
 //! Targets: ≥ 1 GB/s per core on the mix, ≥ 10 M frames/s for 30-byte GET responses, the
 //! stream decoder at the same rate. `cargo bench --bench frames` (add `-- --quick` for a short
@@ -274,6 +276,32 @@ fn stream(c: &mut Criterion) {
                     decoder.recycle(decoded);
                 }
             });
+            results
+        });
+    });
+    group.finish();
+
+    // A front-end's usual traffic: nothing but typical 30-byte GET responses, back to back,
+    // split and decoded through one `Decoder` (frames/s, to compare with the 10 M frames/s
+    // target of the single frame).
+    let typical = get_response_normal_30();
+    let frames = total / typical.len();
+    let mut group = c.benchmark_group("frame_decoder_typical");
+    group.throughput(Throughput::Elements(frames as u64));
+    group.sample_size(10);
+    group.bench_function(format!("split_decoder_{mib}MiB"), |b| {
+        let mut decoder = Decoder::new();
+        b.iter(|| {
+            let mut results = 0usize;
+            run_stream(&typical, frames * typical.len(), |item| {
+                if let StreamItem::Frame(frame) = item
+                    && let Ok(decoded) = decoder.decode_stream_frame(frame)
+                {
+                    results += decoded.results.len();
+                    decoder.recycle(decoded);
+                }
+            });
+            assert_eq!(results, frames, "every typical frame decodes");
             results
         });
     });

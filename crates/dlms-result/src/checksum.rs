@@ -15,6 +15,12 @@ pub fn crc16_x25(data: &[u8]) -> u16 {
 /// The CRC-16/X-25 register before any byte (DL/T 698.45 Annex: initial value 0xFFFF).
 pub(crate) const CRC16_X25_INIT: u16 = 0xFFFF;
 
+/// The register after any bytes followed by their own CRC-16/X-25, low byte first (the
+/// "residue" of a reflected CRC with this initial value and final XOR; the CRC catalogue's
+/// `residue` 0xF0B8 for CRC-16/IBM-SDLC, alias X-25). `residue_is_the_register_after_a_crc`
+/// checks it.
+pub(crate) const CRC16_X25_RESIDUE: u16 = 0xF0B8;
+
 /// The value of a link layer's `CHECKSUMS_KNOWN` parameter that computes and compares every
 /// checksum.
 pub(crate) const VERIFY: bool = false;
@@ -289,6 +295,27 @@ mod tests {
             let (head, tail) = data.split_at(cut);
             let register = crc16_x25_update(crc16_x25_update(CRC16_X25_INIT, head), tail);
             proptest::prop_assert_eq!(!register, crc16_x25_bitwise(&data));
+        }
+
+        /// Any bytes followed by their CRC (low byte first) leave the residue in the
+        /// register; any other two bytes after them do not.
+        #[test]
+        fn residue_is_the_register_after_a_crc(
+            data in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            other in proptest::num::u16::ANY,
+        ) {
+            let crc = crc16_x25_bitwise(&data);
+            let mut sent = data.clone();
+            sent.extend(crc.to_le_bytes());
+            proptest::prop_assert_eq!(crc16_x25_update(CRC16_X25_INIT, &sent), CRC16_X25_RESIDUE);
+            if other != crc {
+                let mut wrong = data;
+                wrong.extend(other.to_le_bytes());
+                proptest::prop_assert_ne!(
+                    crc16_x25_update(CRC16_X25_INIT, &wrong),
+                    CRC16_X25_RESIDUE
+                );
+            }
         }
     }
 

@@ -20,7 +20,7 @@ use crate::result::{AccessResult, Address, Protocol};
 use super::address::SaFlag;
 use super::apdu::plain_get_response;
 use super::control::Control;
-use super::frame::{END, L_KILOBYTES, L_RESERVED, START, crc_accepted, overhead};
+use super::frame::{END, L_KILOBYTES, L_RESERVED, START, overhead, residue_accepted};
 
 /// What the shortcut made of a frame.
 pub(crate) enum Shortcut<'a> {
@@ -98,21 +98,21 @@ fn link_layer<const CHECKSUMS_KNOWN: bool>(input: &[u8], limits: &Limits) -> Opt
     }
     // 68 L(2) C SA-flag SA CA HCS(2) APDU FCS(2) 16.
     let sa_end = sa_len.checked_add(5)?;
-    let hcs_at = sa_end.checked_add(1)?;
-    let apdu_at = hcs_at.checked_add(2)?;
+    let apdu_at = sa_end.checked_add(3)?;
     let fcs_at = total.checked_sub(3)?;
     if !CHECKSUMS_KNOWN {
         // The FCS covers the bytes the HCS covers, then the HCS and the APDU: one register.
-        let header = crc16_x25_update(CRC16_X25_INIT, input.get(1..hcs_at)?);
-        let hcs = input.get(hcs_at..apdu_at)?;
-        if !crc_accepted(header, hcs.try_into().ok()?) {
+        // Fed a check sequence after the bytes it covers, the register ends at the CRC's
+        // residue exactly when the sequence matches, so each check is a comparison with a
+        // constant and the register runs over header + HCS (12 bytes for a six-byte address)
+        // and APDU + FCS as they lie, in whole 4-, 8- and 16-byte steps where their lengths
+        // allow (`checksum::crc16_x25_update`).
+        let header = crc16_x25_update(CRC16_X25_INIT, input.get(1..apdu_at)?);
+        if !residue_accepted(header) {
             return None;
         }
-        let register = crc16_x25_update(header, input.get(hcs_at..fcs_at)?);
-        if !crc_accepted(
-            register,
-            input.get(fcs_at..fcs_at.checked_add(2)?)?.try_into().ok()?,
-        ) {
+        let register = crc16_x25_update(header, input.get(apdu_at..fcs_at.checked_add(2)?)?);
+        if !residue_accepted(register) {
             return None;
         }
     }

@@ -22,7 +22,26 @@ use crate::result::{AccessResult, Oad, Outcome, Section, Target, push_result};
 
 use super::super::data::scalar;
 use super::axdr_data;
-use super::service::{self, Body};
+use super::service::{self, Body, ServiceId};
+
+/// GET-Response-Normal and GET-Response-NormalList, looked up in the one service table when
+/// the crate is built rather than on every APDU.
+const GET_NORMAL: ServiceId = found(service::find(Body::GetNormal));
+/// See [`GET_NORMAL`].
+const GET_NORMAL_LIST: ServiceId = found(service::find(Body::GetNormalList));
+
+/// A service the table must have; only ever evaluated for a constant, so a missing one stops
+/// the build, never a run.
+#[expect(
+    clippy::panic,
+    reason = "evaluated at compile time only: the panic is a build error"
+)]
+const fn found(id: Option<ServiceId>) -> ServiceId {
+    match id {
+        Some(id) => id,
+        None => panic!("the service table lacks a plain GET response"),
+    }
+}
 
 /// A-XDR `OPTIONAL` absent: the `FollowReport` and `TimeTag` bytes of a plain response.
 const NO_TRAILER: [u8; 2] = [0, 0];
@@ -40,19 +59,17 @@ pub(in crate::dlt698) fn get_response<'a>(
     let [tag, choice, _piid, body @ ..] = apdu else {
         return None;
     };
-    // The service comes from the one table, as in the general decoder.
-    let service = service::family(*tag)?.choice(*choice)?;
-    let (count, items) = match service.body {
-        Body::GetNormal => (1, body),
-        Body::GetNormalList => {
-            let (&count, items) = body.split_first()?;
-            // The short form of an A-XDR length only; the limit as `axdr::count` applies it.
-            if count >= 0x80 || u32::from(count) > limits.max_items {
-                return None;
-            }
-            (count, items)
+    let (service, count, items) = if (*tag, *choice) == (GET_NORMAL.tag, GET_NORMAL.choice) {
+        (GET_NORMAL, 1, body)
+    } else if (*tag, *choice) == (GET_NORMAL_LIST.tag, GET_NORMAL_LIST.choice) {
+        let (&count, items) = body.split_first()?;
+        // The short form of an A-XDR length only; the limit as `axdr::count` applies it.
+        if count >= 0x80 || u32::from(count) > limits.max_items {
+            return None;
         }
-        _ => return None,
+        (GET_NORMAL_LIST, count, items)
+    } else {
+        return None;
     };
     let before = results.len();
     let mut rest = items;

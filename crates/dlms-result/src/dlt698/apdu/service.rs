@@ -206,6 +206,45 @@ impl Family {
     }
 }
 
+/// Where one service sits in [`FAMILIES`]: its APDU tag, CHOICE value and name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ServiceId {
+    /// The APDU tag.
+    pub(crate) tag: u8,
+    /// The CHOICE value after the tag.
+    pub(crate) choice: u8,
+    /// The full name.
+    pub(crate) name: &'static str,
+}
+
+/// The service (with a CHOICE) whose body is `body`, first in table order; for code that
+/// recognises one service's bytes directly, as a constant.
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing, clippy::as_conversions)]
+pub(crate) const fn find(body: Body) -> Option<ServiceId> {
+    let mut row = 0;
+    while row < FAMILIES.len() {
+        let family = &FAMILIES[row];
+        if let Choices::Choice(choices) = family.choices {
+            let mut i = 0;
+            while i < choices.len() {
+                let (choice, service) = choices[i];
+                // `==` on an enum is not available in a constant; its discriminant is.
+                if service.body as u8 == body as u8 {
+                    return Some(ServiceId {
+                        tag: family.tag,
+                        choice,
+                        name: service.name,
+                    });
+                }
+                i = i.wrapping_add(1);
+            }
+        }
+        row = row.wrapping_add(1);
+    }
+    None
+}
+
 /// Every service name DL/T 698.45 defines, in tag and choice order.
 pub fn service_names() -> impl Iterator<Item = &'static str> {
     FAMILIES.iter().flat_map(|family| {
@@ -237,6 +276,20 @@ mod tests {
                 assert!(name == family.name || name.starts_with(&format!("{}-", family.name)));
             }
         }
+    }
+
+    #[test]
+    fn found_services_are_the_table_rows() {
+        for body in [Body::GetNormal, Body::GetNormalList, Body::SetNormal] {
+            let id = find(body).unwrap();
+            let service = family(id.tag).unwrap().choice(id.choice).unwrap();
+            assert_eq!((service.body, service.name), (body, id.name));
+        }
+        assert_eq!(
+            find(Body::GetNormalList).unwrap().name,
+            "GET-Response-NormalList"
+        );
+        assert!(find(Body::Named).is_some() && find(Body::LinkResponse).is_none());
     }
 
     #[test]
