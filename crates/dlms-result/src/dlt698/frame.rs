@@ -33,15 +33,15 @@ pub(crate) const END: u8 = 0x16;
 pub(crate) const WAKE_UP: u8 = 0xFE;
 
 /// L bit 14: the length is in kilobytes.
-pub(super) const L_KILOBYTES: u16 = 0x4000;
+const L_KILOBYTES: u16 = 0x4000;
 /// L bit 15: reserved.
-pub(super) const L_RESERVED: u16 = 0x8000;
+const L_RESERVED: u16 = 0x8000;
 /// L bits 0–13: the length value.
 const L_VALUE: u16 = 0x3FFF;
 
 /// Bytes of a frame around an SA of `sa_len` bytes with no link user data:
 /// 68, L(2), C, SA flag, SA, CA, HCS(2), FCS(2), 16.
-pub(super) const fn overhead(sa_len: usize) -> usize {
+const fn overhead(sa_len: usize) -> usize {
     sa_len.saturating_add(11)
 }
 
@@ -187,6 +187,66 @@ pub(crate) fn scan<const CHECKSUMS_KNOWN: bool>(
     }
 }
 
+/// The length of the frame at the start of `input` when all of it is there and [`scan`] would
+/// accept it, checked in one pass; `None` leaves the judgement (and any error) to [`scan`].
+/// For the common case of the probe and the plain-frame shortcut: a length in bytes (not
+/// kilobytes), the whole frame present. With `CHECKSUMS_KNOWN` ([`crate::checksum::KNOWN`])
+/// HCS and FCS are taken as matching. `scan_agrees_with_the_one_pass_check` holds the two to
+/// the same answers.
+#[expect(
+    clippy::inline_always,
+    reason = "a few comparisons around the CRC: with its callers, the probe of every stream \
+              frame and the plain-frame shortcut"
+)]
+#[inline(always)]
+pub(crate) fn intact_len<const CHECKSUMS_KNOWN: bool>(
+    input: &[u8],
+    limits: &Limits,
+) -> Option<usize> {
+    // 68 L(2) C SA-flag.
+    let [START, l_low, l_high, control, sa_flag, ..] = *input else {
+        return None;
+    };
+    let l_field = u16::from_le_bytes([l_low, l_high]);
+    // L counts the bytes from L through FCS; lengths in kilobytes and the reserved bit are
+    // `scan`'s to judge.
+    let total = usize::from(l_field).checked_add(2)?;
+    if l_field & (L_KILOBYTES | L_RESERVED) != 0 || total > limits.max_frame_len {
+        return None;
+    }
+    let frame = input.get(..total)?;
+    let sa_len = SaFlag::new(sa_flag).len();
+    // As in `scan`: room for the header, and for a fragment header when C says fragment.
+    let minimum = overhead(sa_len).checked_add(if Control(control).is_fragment() {
+        fragment::HEADER_LEN
+    } else {
+        0
+    })?;
+    if total < minimum {
+        return None;
+    }
+    // 68 L(2) C SA-flag SA CA HCS(2) user data FCS(2) 16.
+    let user_data_at = sa_len.checked_add(8)?;
+    let end_at = total.checked_sub(1)?;
+    if !CHECKSUMS_KNOWN {
+        // The FCS covers the bytes the HCS covers, then the HCS and the user data: one
+        // register. Fed a check sequence after the bytes it covers, the register ends at the
+        // CRC's residue exactly when the sequence matches, so each check is a comparison with
+        // a constant, and the register runs over header + HCS (12 bytes for a six-byte
+        // address) and user data + FCS as they lie, in whole 4-, 8- and 16-byte steps where
+        // their lengths allow.
+        let header = crc16_x25_update(CRC16_X25_INIT, frame.get(1..user_data_at)?);
+        if !residue_accepted(header) {
+            return None;
+        }
+        let register = crc16_x25_update(header, frame.get(user_data_at..end_at)?);
+        if !residue_accepted(register) {
+            return None;
+        }
+    }
+    (frame.get(end_at) == Some(&END)).then_some(total)
+}
+
 /// Compares the CRC-16/X-25 of a register fed the covered bytes with the one the frame
 /// carries (low byte first).
 fn check_crc(
@@ -204,7 +264,7 @@ fn check_crc(
 /// Whether a register fed the covered bytes and then the check sequence the frame carries
 /// (low byte first) holds the CRC-16/X-25 residue, which it does exactly when the sequence
 /// matches the bytes. Fuzzing builds accept any value, as [`crc_accepted`] does.
-pub(super) fn residue_accepted(register: u16) -> bool {
+fn residue_accepted(register: u16) -> bool {
     register == CRC16_X25_RESIDUE || cfg!(fuzzing)
 }
 
@@ -499,5 +559,102 @@ mod tests {
             &[0x05, 0x01, 0x15, 0x40, 0x00, 0x02, 0x00, 0x00]
         );
         assert_eq!(frame.user_data()[0], 0x38);
+    }
+
+    /// A frame whose L field is `l_field`, `total` bytes long, with matching HCS and FCS.
+    fn with_l_field(l_field: u16, total: usize) -> Vec<u8> {
+        let mut frame = vec![0x68];
+        frame.extend(l_field.to_le_bytes());
+        frame.extend([0xC3, 0x05, 1, 0, 0, 0, 0, 0, 0x10]);
+        let hcs = crate::checksum::crc16_x25(&frame[1..]);
+        frame.extend(hcs.to_le_bytes());
+        frame.resize(total - 3, 0x55);
+        let fcs = crate::checksum::crc16_x25(&frame[1..]);
+        frame.extend(fcs.to_le_bytes());
+        frame.push(END);
+        frame
+    }
+
+    #[test]
+    fn reserved_and_kilobyte_lengths_are_left_to_scan() {
+        let any_length = Limits::default().with_max_frame_len(usize::MAX);
+        // Bit 15 reserved: the bytes are there and the checksums match, and still no frame.
+        let reserved = with_l_field(0x8000 | 0x28, 0x8000 + 0x2A);
+        assert_eq!(intact_len::<VERIFY>(&reserved, &any_length), None);
+        assert!(matches!(
+            scan::<VERIFY>(&reserved, &any_length).map_err(|e| e.kind()),
+            Err(DecodeErrorKind::BadLength { .. })
+        ));
+        // Bit 14: a length in kilobytes, which `scan` reads and the one-pass check leaves to it.
+        let kilobytes = with_l_field(0x4001, 1026);
+        assert_eq!(intact_len::<VERIFY>(&kilobytes, &any_length), None);
+        assert_eq!(
+            scan::<VERIFY>(&kilobytes, &any_length).map(|l| l.total),
+            Ok(1026)
+        );
+        let plain = with_l_field(40, 42);
+        assert_eq!(intact_len::<VERIFY>(&plain, &any_length), Some(42));
+    }
+
+    /// A frame around random user data with any control byte and address, sometimes damaged,
+    /// cut or followed by more bytes.
+    fn frames() -> impl proptest::strategy::Strategy<Value = (Vec<u8>, bool)> {
+        use crate::test_util::dlt698::FrameBuilder;
+        use proptest::prelude::*;
+        (
+            prop::collection::vec(any::<u8>(), 0..40),
+            prop::collection::vec(any::<u8>(), 1..=16),
+            any::<u8>(),
+            prop::option::of((any::<prop::sample::Index>(), any::<u8>())),
+            prop::option::of(any::<prop::sample::Index>()),
+            prop::collection::vec(any::<u8>(), 0..3),
+        )
+            .prop_map(|(user, address, control, damage, cut, more)| {
+                let mut frame = FrameBuilder::response()
+                    .control(control)
+                    .address(AddressKind::Single, 0, &address)
+                    .build(&user);
+                let intact = damage.is_none() && cut.is_none();
+                if let Some((at, byte)) = damage {
+                    let at = at.index(frame.len());
+                    frame[at] = byte;
+                }
+                if let Some(cut) = cut {
+                    let len = cut.index(frame.len() + 1);
+                    frame.truncate(len);
+                }
+                frame.extend(more);
+                (frame, intact)
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// Where the one-pass check gives a length, `scan` accepts the frame with that length
+        /// (checksums verified, and taken as known); every intact frame gets one.
+        #[test]
+        fn scan_agrees_with_the_one_pass_check(
+            (input, intact) in frames(),
+            random in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+        ) {
+            use crate::checksum::KNOWN;
+            let limits = Limits::default();
+            for input in [input.as_slice(), random.as_slice()] {
+                if let Some(total) = intact_len::<VERIFY>(input, &limits) {
+                    let layout = scan::<VERIFY>(input, &limits);
+                    proptest::prop_assert_eq!(layout.map(|l| l.total), Ok(total));
+                }
+                if let Some(total) = intact_len::<KNOWN>(input, &limits) {
+                    let layout = scan::<KNOWN>(input, &limits);
+                    proptest::prop_assert_eq!(layout.map(|l| l.total), Ok(total));
+                }
+            }
+            // A frame as built, whole: the one-pass check takes it, unless the control byte
+            // says fragment and the user data has no room for a fragment header.
+            if intact && scan::<VERIFY>(&input, &limits).is_ok() {
+                proptest::prop_assert!(intact_len::<VERIFY>(&input, &limits).is_some());
+            }
+        }
     }
 }

@@ -126,6 +126,11 @@ pub(crate) fn decode_frame<'a, const CHECKSUMS_KNOWN: bool>(
 /// there with valid HCS, FCS and end byte; `Incomplete` while every byte so far is consistent
 /// with a frame (the HCS is checked as soon as it has arrived); `NotAFrame` otherwise.
 pub(crate) fn probe(input: &[u8], limits: &Limits) -> Probe {
+    // A complete, intact frame in one pass (nearly every frame of a stream); `scan` judges the
+    // rest and says why.
+    if let Some(total) = frame::intact_len::<VERIFY>(input, limits) {
+        return Probe::Frame(total);
+    }
     match frame::scan::<VERIFY>(input, limits) {
         Ok(layout) => Probe::Frame(layout.total),
         Err(e) if e.is_truncated() => Probe::Incomplete,

@@ -12,7 +12,6 @@
 //! decoder would (`the_plain_frame_path_is_the_general_path`, a property test over
 //! well-formed, damaged and random frames; the `frame` fuzz target compares the two as well).
 
-use crate::checksum::{CRC16_X25_INIT, crc16_x25_update};
 use crate::decode::Decoded;
 use crate::limits::Limits;
 use crate::result::{AccessResult, Address, Protocol};
@@ -20,7 +19,7 @@ use crate::result::{AccessResult, Address, Protocol};
 use super::address::SaFlag;
 use super::apdu::plain_get_response;
 use super::control::Control;
-use super::frame::{END, L_KILOBYTES, L_RESERVED, START, overhead, residue_accepted};
+use super::frame::{START, intact_len};
 
 /// What the shortcut made of a frame.
 pub(crate) enum Shortcut<'a> {
@@ -72,51 +71,19 @@ pub(crate) fn decode<'a, const CHECKSUMS_KNOWN: bool>(
 #[expect(clippy::inline_always, reason = "see `decode`")]
 #[inline(always)]
 fn link_layer<const CHECKSUMS_KNOWN: bool>(input: &[u8], limits: &Limits) -> Option<()> {
-    // 68 L(2) C SA-flag.
-    let [START, l_low, l_high, control, sa_flag, ..] = *input else {
+    let [_, l_low, l_high, control, ..] = *input else {
         return None;
     };
-    let l_field = u16::from_le_bytes([l_low, l_high]);
-    // L counts the bytes from L through FCS: the frame is L plus the start and end bytes, and
-    // a plain frame is the whole input. Lengths in kilobytes and the reserved bit go the
-    // general way.
-    let total = usize::from(l_field).checked_add(2)?;
-    if l_field & (L_KILOBYTES | L_RESERVED) != 0
-        || total != input.len()
-        || total > limits.max_frame_len
+    // The frame is L plus the start and end bytes: a plain frame is the whole input (checked
+    // before the checksums are computed).
+    let control = Control(control);
+    if usize::from(u16::from_le_bytes([l_low, l_high])).checked_add(2)? != input.len()
+        || control.is_fragment()
+        || control.is_scrambled()
     {
         return None;
     }
-    let control = Control(control);
-    if control.is_fragment() || control.is_scrambled() {
-        return None;
-    }
-    let sa_flag = SaFlag::new(sa_flag);
-    let sa_len = sa_flag.len();
-    if total < overhead(sa_len) {
-        return None;
-    }
-    // 68 L(2) C SA-flag SA CA HCS(2) APDU FCS(2) 16.
-    let sa_end = sa_len.checked_add(5)?;
-    let apdu_at = sa_end.checked_add(3)?;
-    let fcs_at = total.checked_sub(3)?;
-    if !CHECKSUMS_KNOWN {
-        // The FCS covers the bytes the HCS covers, then the HCS and the APDU: one register.
-        // Fed a check sequence after the bytes it covers, the register ends at the CRC's
-        // residue exactly when the sequence matches, so each check is a comparison with a
-        // constant and the register runs over header + HCS (12 bytes for a six-byte address)
-        // and APDU + FCS as they lie, in whole 4-, 8- and 16-byte steps where their lengths
-        // allow (`checksum::crc16_x25_update`).
-        let header = crc16_x25_update(CRC16_X25_INIT, input.get(1..apdu_at)?);
-        if !residue_accepted(header) {
-            return None;
-        }
-        let register = crc16_x25_update(header, input.get(apdu_at..fcs_at.checked_add(2)?)?);
-        if !residue_accepted(register) {
-            return None;
-        }
-    }
-    (input.last() == Some(&END)).then_some(())
+    (intact_len::<CHECKSUMS_KNOWN>(input, limits)? == input.len()).then_some(())
 }
 
 /// The [`Decoded`] of a frame [`link_layer`] accepted, `preamble_len` bytes into the input,
