@@ -284,10 +284,11 @@ pub struct BatchArgs {
     /// Write failure records here instead of standard output (`-`: standard output).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Write the summary as JSON here.
+    /// Write the summary as JSON here (`-`: standard output, with the records in a file).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
-    /// Write the task plan (per workId) as JSON here.
+    /// Write the task plan (per workId) as JSON here (`-`: standard output, with the records in
+    /// a file).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
     /// Threads that parse, the main one included (0: one per core).
@@ -354,5 +355,10 @@ fn parse_range(text: &str) -> Result<(u32, u32), String> {
 
 /// An `--output` path, or `None` for standard output (no option, or `-`).
 pub fn output_file(output: Option<&Path>) -> Option<&Path> {
-    output.filter(|path| *path != Path::new("-"))
+    output.filter(|path| !is_standard_output(path))
+}
+
+/// Whether an output path names standard output (`-`).
+pub fn is_standard_output(path: &Path) -> bool {
+    path == Path::new("-")
 }

@@ -153,6 +153,35 @@ impl Batch {
         if !(0.0..=1.0).contains(&args.mass_share) {
             return Err("--mass-share must be between 0 and 1".into());
         }
+        // One writer per stream: records, summary and plan on standard output together would
+        // interleave into something no reader can take apart.
+        let on_stdout: Vec<&str> = [
+            (
+                "the records",
+                crate::cli::output_file(args.output.as_deref()).is_none(),
+            ),
+            (
+                "--summary",
+                args.summary
+                    .as_deref()
+                    .is_some_and(crate::cli::is_standard_output),
+            ),
+            (
+                "--plan",
+                args.plan
+                    .as_deref()
+                    .is_some_and(crate::cli::is_standard_output),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(what, stdout)| stdout.then_some(what))
+        .collect();
+        if let [first, second, ..] = on_stdout.as_slice() {
+            return Err(format!(
+                "{first} and {second} would both go to standard output; give one of them a file \
+                 (--output FILE for the records)"
+            ));
+        }
         let options = Options {
             threads: args.threads,
             max_element_size: args.max_element_size,
@@ -294,13 +323,13 @@ impl Batch {
                 },
             )
         {
-            eprintln!("fep batch: cannot write {}: {e}", path.display());
+            eprintln!("fep batch: cannot write {}: {e}", destination(path));
             status = Status::Failure;
         }
         if let (Some(path), Some(plans)) = (&args.plan, &plans)
             && let Err(e) = write_json(path, &PlanOut { plans })
         {
-            eprintln!("fep batch: cannot write {}: {e}", path.display());
+            eprintln!("fep batch: cannot write {}: {e}", destination(path));
             status = Status::Failure;
         }
         if !args.quiet {
@@ -341,11 +370,24 @@ struct PlanOut<'a> {
     plans: &'a [TaskPlan],
 }
 
+/// An output path as error messages name it.
+fn destination(path: &Path) -> String {
+    match crate::cli::output_file(Some(path)) {
+        Some(path) => path.display().to_string(),
+        None => "standard output".to_owned(),
+    }
+}
+
+/// Writes `value` as pretty JSON to the file `path`, or to standard output for `-`.
 fn write_json(path: &Path, value: &impl Serialize) -> io::Result<()> {
-    let mut file = BufWriter::new(File::create(path)?);
-    serde_json::to_writer_pretty(&mut file, value)?;
-    file.write_all(b"\n")?;
-    file.flush()
+    let out: Box<dyn Write> = match crate::cli::output_file(Some(path)) {
+        Some(path) => Box::new(File::create(path)?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// The per-entry work, in a worker: decide every failure and format its record.

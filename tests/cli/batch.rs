@@ -223,6 +223,49 @@ fn an_output_that_cannot_be_written_is_exit_2() {
 }
 
 #[test]
+fn summary_and_plan_dash_are_standard_output() {
+    let scratch = Scratch::new("batch-dash");
+    let input = fixture("batches/demo/collection-night.json");
+    let base = ["batch", "--quiet", "--now", "1700000000"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        args.push(&input);
+        fep(&args)
+    };
+    let (records, summary, plan) = (
+        scratch.path("records.jsonl"),
+        scratch.path("summary.json"),
+        scratch.path("plan.json"),
+    );
+    let files = with(&["--summary", &summary, "--plan", &plan]);
+    assert_eq!(files.status, 0, "{}", files.stderr);
+    for (flag, file) in [("--summary", &summary), ("--plan", &plan)] {
+        let dash = with(&["--output", &records, flag, "-"]);
+        assert_eq!(dash.status, 0, "{flag}: {}", dash.stderr);
+        assert_eq!(
+            dash.stdout,
+            std::fs::read_to_string(file).unwrap(),
+            "{flag}"
+        );
+        assert_eq!(std::fs::read_to_string(&records).unwrap(), files.stdout);
+    }
+    // Two things on standard output would interleave: a usage error before any input is read,
+    // and no file named `-`.
+    for extra in [
+        &["--summary", "-"][..],
+        &["--output", "-", "--plan", "-"],
+        &["--output", &records, "--summary", "-", "--plan", "-"],
+    ] {
+        let run = with(extra);
+        assert_eq!(run.status, 2, "{extra:?}");
+        assert!(run.stdout.is_empty(), "{extra:?}");
+        assert!(run.stderr.contains("standard output"), "{}", run.stderr);
+    }
+    assert!(!std::path::Path::new("-").exists());
+}
+
+#[test]
 fn output_dash_is_standard_output() {
     let input = fixture("batches/valid/seed_example.json");
     let plain = fep(&["batch", "--quiet", "--now", "1700000000", &input]);
