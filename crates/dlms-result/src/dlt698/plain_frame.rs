@@ -1,6 +1,6 @@
 //! A shortcut for the frames that make up most of a front-end's traffic: one whole DL/T 698.45
-//! frame (after any wake-up bytes), neither a fragment nor scrambled, whose APDU is a plain GET
-//! response ([`super::apdu::plain_get_response`]).
+//! frame (after any wake-up bytes), neither a fragment nor scrambled, whose APDU is a plain GET,
+//! SET or ACTION response ([`super::apdu::plain_response`]).
 //!
 //! Decoding such a frame through [`crate::decode`] passes the candidate protocols, the link
 //! layer's `scan` and view, the APDU decoder and the trailing-bytes check, each returning its
@@ -17,7 +17,7 @@ use crate::limits::Limits;
 use crate::result::{AccessResult, Address, Protocol};
 
 use super::address::SaFlag;
-use super::apdu::plain_get_response;
+use super::apdu::plain_response;
 use super::control::Control;
 use super::frame::{START, intact_len};
 
@@ -87,7 +87,7 @@ fn link_layer<const CHECKSUMS_KNOWN: bool>(input: &[u8], limits: &Limits) -> Opt
 }
 
 /// The [`Decoded`] of a frame [`link_layer`] accepted, `preamble_len` bytes into the input,
-/// when its APDU is a plain GET response.
+/// when its APDU is a plain response.
 #[expect(clippy::inline_always, reason = "see `decode`")]
 #[inline(always)]
 fn link_user_data<'a>(
@@ -112,7 +112,7 @@ fn link_user_data<'a>(
     };
     let client = *input.get(sa_end)?;
     let apdu = input.get(apdu_at..fcs_at)?;
-    let service = plain_get_response(apdu, apdu_at.saturating_add(preamble_len), limits, spare)?;
+    let service = plain_response(apdu, apdu_at.saturating_add(preamble_len), limits, spare)?;
     Some(Decoded {
         protocol: Protocol::Dlt698,
         preamble_len,

@@ -31,7 +31,7 @@ use crate::status::ServiceStatus;
 
 use super::axdr;
 use super::data::DataWalker;
-pub(super) use plain::get_response as plain_get_response;
+pub(super) use plain::response as plain_response;
 #[cfg(test)]
 pub(crate) use plain::strategies as plain_strategies;
 use service::Body;

@@ -1,34 +1,62 @@
-//! A shortcut for the APDUs that make up most of a front-end's traffic: GET-Response-Normal
-//! and GET-Response-NormalList (DL/T 698.45 §7.3.2) whose every result is a DAR or one scalar
-//! `Data` value, with neither `FollowReport` nor `TimeTag`:
+//! A shortcut for the APDUs that make up most of a front-end's traffic: the `Normal` and
+//! `NormalList` responses of GET, SET and ACTION (DL/T 698.45 §7.3) whose every result is a DAR,
+//! or a DAR or one scalar `Data` value for GET, with neither `FollowReport` nor `TimeTag`:
 //!
 //! ```text
-//! 85 01 PIID  OAD(4) 00 DAR | 01 scalar  00 00
-//! 85 02 PIID  n  n × (OAD(4) 00 DAR | 01 scalar)  00 00      (n < 0x80)
+//! 85 01 PIID  OAD(4) 00 DAR | 01 scalar                00 00
+//! 86 01 PIID  OAD(4) DAR                               00 00
+//! 87 01 PIID  OMD(4) DAR 00 | 01 scalar                00 00
+//! 85|86|87 02 PIID  n  n × the item above              00 00      (n < 0x80)
 //! ```
 //!
 //! The general decoder reaches the same results through the service table's dispatch, nom
 //! combinators, the `Data` walker and the trailer parser: about 290 instructions for a typical
-//! 30-byte response, a third of decoding the whole frame (`docs/performance.md`, "Frame
-//! decoding"). This reads those fixed shapes directly, for [`super::super::plain_frame`]. Anything else, any doubt included,
-//! returns `None` and leaves the APDU to the general decoder, which then also reports every
-//! error: so this path never decides an error, and where it answers, it answers exactly what the
-//! general decoder would (`the_plain_path_is_the_general_path`, a property test over
-//! well-formed, damaged and random APDUs).
+//! 30-byte GET response, a third of decoding the whole frame (`docs/performance.md`, "Frame
+//! decoding"). This reads those fixed shapes directly, for [`super::super::plain_frame`].
+//! Anything else, any doubt included, returns `None` and leaves the APDU to the general
+//! decoder, which then also reports every error: so this path never decides an error, and where
+//! it answers, it answers exactly what the general decoder would
+//! (`the_plain_path_is_the_general_path`, a property test over well-formed, damaged and random
+//! APDUs).
 
 use crate::code::Dar;
 use crate::limits::Limits;
-use crate::result::{AccessResult, Oad, Outcome, Section, Target, push_result};
+use crate::result::{AccessResult, Oad, Omd, Outcome, Section, Target, push_result};
 
 use super::super::data::scalar;
 use super::axdr_data;
 use super::service::{self, Body, ServiceId};
 
-/// GET-Response-Normal and GET-Response-NormalList, looked up in the one service table when
-/// the crate is built rather than on every APDU.
-const GET_NORMAL: ServiceId = found(service::find(Body::GetNormal));
-/// See [`GET_NORMAL`].
-const GET_NORMAL_LIST: ServiceId = found(service::find(Body::GetNormalList));
+/// How the items of a plain response are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Item {
+    /// A-ResultNormal: OAD + Get-Result (DAR or scalar `Data`).
+    Get,
+    /// OAD + DAR.
+    Set,
+    /// OMD + DAR + OPTIONAL `Data` (absent or scalar).
+    Action,
+}
+
+/// The plain services, each with whether it is a list and how its items are laid out; looked
+/// up in the one service table when the crate is built rather than on every APDU. GET first:
+/// it is most of the traffic.
+const PLAIN: [(ServiceId, bool, Item); 6] = [
+    (found(service::find(Body::GetNormal)), false, Item::Get),
+    (found(service::find(Body::GetNormalList)), true, Item::Get),
+    (found(service::find(Body::SetNormal)), false, Item::Set),
+    (found(service::find(Body::SetNormalList)), true, Item::Set),
+    (
+        found(service::find(Body::ActionNormal)),
+        false,
+        Item::Action,
+    ),
+    (
+        found(service::find(Body::ActionNormalList)),
+        true,
+        Item::Action,
+    ),
+];
 
 /// A service the table must have; only ever evaluated for a constant, so a missing one stops
 /// the build, never a run.
@@ -39,7 +67,7 @@ const GET_NORMAL_LIST: ServiceId = found(service::find(Body::GetNormalList));
 const fn found(id: Option<ServiceId>) -> ServiceId {
     match id {
         Some(id) => id,
-        None => panic!("the service table lacks a plain GET response"),
+        None => panic!("the service table lacks a plain response"),
     }
 }
 
@@ -47,10 +75,9 @@ const fn found(id: Option<ServiceId>) -> ServiceId {
 const NO_TRAILER: [u8; 2] = [0, 0];
 
 /// Appends the results of `apdu` (which sits at `base_offset` of the caller's input) to
-/// `results` and returns the service name, when `apdu` is a plain GET response; otherwise
-/// leaves the contents of `results` as they were (its allocation may have grown) and returns
-/// `None`.
-pub(in crate::dlt698) fn get_response<'a>(
+/// `results` and returns the service name, when `apdu` is a plain response; otherwise leaves the
+/// contents of `results` as they were (its allocation may have grown) and returns `None`.
+pub(in crate::dlt698) fn response<'a>(
     apdu: &'a [u8],
     base_offset: usize,
     limits: &Limits,
@@ -59,33 +86,113 @@ pub(in crate::dlt698) fn get_response<'a>(
     let [tag, choice, _piid, body @ ..] = apdu else {
         return None;
     };
-    let (service, count, items) = if (*tag, *choice) == (GET_NORMAL.tag, GET_NORMAL.choice) {
-        (GET_NORMAL, 1, body)
-    } else if (*tag, *choice) == (GET_NORMAL_LIST.tag, GET_NORMAL_LIST.choice) {
+    let &(service, list, item) = PLAIN
+        .iter()
+        .find(|(id, _, _)| (id.tag, id.choice) == (*tag, *choice))?;
+    let (count, items) = if list {
         let (&count, items) = body.split_first()?;
         // The short form of an A-XDR length only; the limit as `axdr::count` applies it.
         if count >= 0x80 || u32::from(count) > limits.max_items {
             return None;
         }
-        (GET_NORMAL_LIST, count, items)
+        (count, items)
     } else {
-        return None;
+        (1, body)
     };
+    // One loop per layout, each with its item parser inlined.
+    let pushed = match item {
+        Item::Get => push_items(apdu, base_offset, items, count, results, a_result_normal),
+        Item::Set => push_items(apdu, base_offset, items, count, results, oad_dar),
+        Item::Action => push_items(apdu, base_offset, items, count, results, omd_dar_data),
+    };
+    pushed.then_some(service.name)
+}
+
+/// Pushes the results of `count` items parsed by `item` from `items` (a suffix of `apdu`),
+/// when exactly the two trailer bytes follow them; otherwise pushes nothing.
+#[inline(always)]
+#[expect(
+    clippy::inline_always,
+    reason = "one copy per item layout, each with its parser inlined: the per-item dispatch \
+              of a shared loop cost the GET path about 17 instructions a frame"
+)]
+fn push_items<'a>(
+    apdu: &'a [u8],
+    base_offset: usize,
+    items: &'a [u8],
+    count: u8,
+    results: &mut Vec<AccessResult<'a>>,
+    item: impl Fn(&'a [u8], usize, &'a [u8]) -> Option<(AccessResult<'a>, &'a [u8])>,
+) -> bool {
     let before = results.len();
     let mut rest = items;
     for _ in 0..count {
-        let Some((result, after)) = a_result_normal(apdu, base_offset, rest) else {
+        let Some((result, after)) = item(apdu, base_offset, rest) else {
             results.truncate(before);
-            return None;
+            return false;
         };
         push_result(results, result);
         rest = after;
     }
     if rest != NO_TRAILER {
         results.truncate(before);
-        return None;
+        return false;
     }
-    Some(service.name)
+    true
+}
+
+/// A main-section result at `input`, a suffix of `apdu` (its offset is the length before it).
+fn main_result<'a>(
+    apdu: &[u8],
+    base_offset: usize,
+    input: &[u8],
+    target: Target,
+    outcome: Outcome<'a>,
+) -> AccessResult<'a> {
+    AccessResult {
+        target,
+        outcome,
+        offset: apdu
+            .len()
+            .saturating_sub(input.len())
+            .saturating_add(base_offset),
+        section: Section::Main,
+        via: None,
+    }
+}
+
+/// SET-Response-Normal's item: OAD + DAR (the DAR is the whole result, `0` success).
+fn oad_dar<'a>(
+    apdu: &'a [u8],
+    base_offset: usize,
+    input: &'a [u8],
+) -> Option<(AccessResult<'a>, &'a [u8])> {
+    let [o0, o1, o2, o3, dar, rest @ ..] = input else {
+        return None;
+    };
+    let target = Target::Oad(Oad(u32::from_be_bytes([*o0, *o1, *o2, *o3])));
+    let outcome = Outcome::Code(Dar::new(*dar).into());
+    Some((main_result(apdu, base_offset, input, target, outcome), rest))
+}
+
+/// ACTION-Response-Normal's item: OMD + DAR + OPTIONAL `Data`, absent or one scalar (the
+/// returned value is not kept, as in the general decoder).
+fn omd_dar_data<'a>(
+    apdu: &'a [u8],
+    base_offset: usize,
+    input: &'a [u8],
+) -> Option<(AccessResult<'a>, &'a [u8])> {
+    let [m0, m1, m2, m3, dar, optional, after_optional @ ..] = input else {
+        return None;
+    };
+    let rest = match optional {
+        0 => after_optional,
+        1 => scalar(after_optional)?.1,
+        _ => return None,
+    };
+    let target = Target::Omd(Omd(u32::from_be_bytes([*m0, *m1, *m2, *m3])));
+    let outcome = Outcome::Code(Dar::new(*dar).into());
+    Some((main_result(apdu, base_offset, input, target, outcome), rest))
 }
 
 /// A-ResultNormal ::= SEQUENCE { OAD, Get-Result } with a DAR or one scalar `Data`, at the
@@ -110,23 +217,14 @@ fn a_result_normal<'a>(
         }
         _ => return None,
     };
-    let result = AccessResult {
-        target: Target::Oad(Oad(u32::from_be_bytes([
-            *oi_high, *oi_low, *attribute, *index,
-        ]))),
-        outcome,
-        // `input` is a suffix of `apdu`: its offset is the length before it.
-        offset: apdu
-            .len()
-            .saturating_sub(input.len())
-            .saturating_add(base_offset),
-        section: Section::Main,
-        via: None,
-    };
+    let target = Target::Oad(Oad(u32::from_be_bytes([
+        *oi_high, *oi_low, *attribute, *index,
+    ])));
+    let result = main_result(apdu, base_offset, input, target, outcome);
     Some((result, rest))
 }
 
-/// Random GET responses for the property tests of the shortcuts (this one and
+/// Random GET, SET and ACTION responses for the property tests of the shortcuts (this one and
 /// [`super::super::plain_frame`]): mostly plain, often almost plain, sometimes anything.
 #[cfg(test)]
 pub(crate) mod strategies {
@@ -134,46 +232,64 @@ pub(crate) mod strategies {
 
     use crate::limits::Limits;
 
-    /// A Get-Result: a CHOICE (mostly a defined one), then a DAR, a scalar-looking value, or
-    /// random bytes, in any combination.
-    pub(super) fn get_result() -> impl Strategy<Value = Vec<u8>> {
+    /// A `Data` value that is mostly one whole scalar, sometimes a container or an undefined
+    /// tag, sometimes cut short.
+    fn value() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::sample::select(vec![
+                0u8, 1, 3, 4, 5, 6, 9, 10, 12, 15, 16, 17, 18, 20, 21, 22, 25, 26, 27, 28, 80, 81,
+                85, 92, 2, 7, 0xFF,
+            ]),
+            prop::collection::vec(any::<u8>(), 0..12),
+        )
+            .prop_map(|(tag, content)| {
+                let mut value = vec![tag];
+                value.extend(content);
+                // Cut to a whole value where the bytes hold one, as real responses do.
+                if let Ok(len) = crate::dlt698::data_len(&value, &Limits::default()) {
+                    value.truncate(len);
+                }
+                value
+            })
+    }
+
+    /// A CHOICE or OPTIONAL byte (mostly a defined one), then a DAR, a value or random bytes,
+    /// in any combination: a Get-Result, or an ACTION item's DAR-less tail.
+    fn tagged() -> impl Strategy<Value = Vec<u8>> {
         let choice = prop_oneof![4 => 0u8..2, 1 => 2u8..4, 1 => any::<u8>()];
         let payload = prop_oneof![
             any::<u8>().prop_map(|dar| vec![dar]),
-            (
-                prop::sample::select(vec![
-                    0u8, 1, 3, 4, 5, 6, 9, 10, 12, 15, 16, 17, 18, 20, 21, 22, 25, 26, 27, 28, 80,
-                    81, 85, 92, 2, 7, 0xFF,
-                ]),
-                prop::collection::vec(any::<u8>(), 0..12),
-            )
-                .prop_map(|(tag, content)| {
-                    let mut value = vec![tag];
-                    value.extend(content);
-                    // Cut to a whole value where the bytes hold one, as real responses do.
-                    if let Ok(len) = crate::dlt698::data_len(&value, &Limits::default()) {
-                        value.truncate(len);
-                    }
-                    value
-                }),
+            value(),
+            Just(Vec::new()),
             prop::collection::vec(any::<u8>(), 0..8),
         ];
         (choice, payload).prop_map(|(choice, payload)| {
-            let mut value = vec![choice];
-            value.extend(payload);
-            value
+            let mut bytes = vec![choice];
+            bytes.extend(payload);
+            bytes
         })
     }
 
-    /// A GET response APDU, mostly well-formed, sometimes not.
+    /// One item: its OAD or OMD, a DAR and the bytes after them; laid out per service by
+    /// [`apdu`].
+    fn item() -> impl Strategy<Value = ([u8; 4], u8, Vec<u8>)> {
+        (any::<[u8; 4]>(), any::<u8>(), tagged())
+    }
+
+    /// A GET, SET or ACTION response APDU (or another tag), mostly well-formed, sometimes not.
     pub(crate) fn apdu() -> impl Strategy<Value = Vec<u8>> {
         (
-            prop_oneof![4 => Just(0x85u8), 1 => any::<u8>()],
+            prop_oneof![
+                4 => Just(0x85u8),
+                1 => Just(0x86u8),
+                1 => Just(0x87u8),
+                1 => any::<u8>(),
+            ],
             prop_oneof![2 => Just(1u8), 2 => Just(2u8), 1 => any::<u8>()],
             any::<u8>(),
             prop_oneof![
-                3 => prop::collection::vec((any::<[u8; 4]>(), get_result()), 1..=1),
-                2 => prop::collection::vec((any::<[u8; 4]>(), get_result()), 0..5),
+                3 => prop::collection::vec(item(), 1..=1),
+                2 => prop::collection::vec(item(), 0..5),
             ],
             prop_oneof![Just(None), any::<u8>().prop_map(Some),],
             prop_oneof![
@@ -187,9 +303,19 @@ pub(crate) mod strategies {
                     let n = u8::try_from(items.len()).unwrap();
                     apdu.push(count.unwrap_or(n));
                 }
-                for (oad, result) in items {
-                    apdu.extend(oad);
-                    apdu.extend(result);
+                for (descriptor, dar, tail) in items {
+                    apdu.extend(descriptor);
+                    match tag {
+                        // OAD + DAR.
+                        0x86 => apdu.push(dar),
+                        // OMD + DAR + OPTIONAL Data.
+                        0x87 => {
+                            apdu.push(dar);
+                            apdu.extend(tail);
+                        }
+                        // OAD + Get-Result.
+                        _ => apdu.extend(tail),
+                    }
                 }
                 apdu.extend(trailer);
                 apdu
@@ -221,7 +347,7 @@ mod tests {
         let general = decode_in(apdu, base_offset, limits, 0, spare());
         let mut results = spare();
         let capacity = results.capacity();
-        match super::get_response(apdu, base_offset, limits, &mut results) {
+        match super::response(apdu, base_offset, limits, &mut results) {
             Some(service) => {
                 let plain = Apdu {
                     service,
@@ -237,7 +363,7 @@ mod tests {
 
     /// Whether the shortcut answers for `apdu` (the general decoder is not asked).
     fn plain(apdu: &[u8]) -> bool {
-        super::get_response(apdu, 0, &Limits::default(), &mut Vec::new()).is_some()
+        super::response(apdu, 0, &Limits::default(), &mut Vec::new()).is_some()
     }
 
     #[test]
@@ -248,6 +374,11 @@ mod tests {
             "85 01 07 40010200 01 09 06 000000000001 00 00",
             "85 02 00 03 20000200 01 12 0898 20140200 00 04 200F0200 01 12 1388 00 00",
             "85 02 00 00 00 00",
+            "86 01 00 40000300 00 00 00",
+            "86 02 00 02 40000300 03 40000200 00 00 00",
+            "87 01 00 80000100 00 00 00 00",
+            "87 01 00 80000100 00 01 00 00 00",
+            "87 02 00 02 F3000400 21 01 12 0001 F3000500 00 00 00 00",
         ];
         for text in taken {
             let apdu = read_annotated_hex(text).unwrap();
@@ -256,13 +387,17 @@ mod tests {
         }
         let general = [
             // A container value, a TimeTag, a FollowReport, a long-form count, a record
-            // response, a SET response, trailing bytes, a cut.
+            // response, a SetThenGet response, an ACTION returning a container, an OPTIONAL
+            // that is neither 0 nor 1, trailing bytes, a cut.
             "85 01 07 20000200 01 01 03 12 096D 12 096E 12 096F 00 00",
             "85 01 07 20000200 01 12 0898 00 01 07E8 01 01 00 00 00 00 00 00",
             "85 01 07 20000200 01 12 0898 01 01 01 20140200 00 04 00",
             "85 02 00 81 01 20000200 01 12 0898 00 00",
             "85 03 00 60120300 01 00 00 00 00 00",
-            "86 01 00 40000300 00 00 00",
+            "86 03 00 01 40000300 00 40000200 01 1C 07E8 01 01 00 00 00 00 00",
+            "87 01 00 80000100 00 01 01 01 12 0001 00 00",
+            "87 01 00 80000100 00 02 00 00",
+            "86 01 00 40000300 00 00 00 00",
             "85 01 07 20000200 01 12 0898 00 00 00",
             "85 01 07 20000200 01 12 08",
         ];
@@ -311,7 +446,7 @@ mod tests {
             assert_same(&apdu, 0, &Limits::default().with_max_items(max), false);
         }
         let one = Limits::default().with_max_items(1);
-        assert!(super::get_response(&apdu, 0, &one, &mut Vec::new()).is_none());
+        assert!(super::response(&apdu, 0, &one, &mut Vec::new()).is_none());
     }
 
     proptest! {
