@@ -292,7 +292,7 @@ pub(crate) fn decode_nested<'a>(
             let (mut spare, mut known) = (spare, known);
             if let [Some(first), ..] = order {
                 if first == Protocol::Dlt698 {
-                    // Most frames a front-end receives are plain GET responses: decoded in one
+                    // Most frames a front-end receives are plain responses: decoded in one
                     // pass, or left to the general way, which then also reports any error.
                     let shortcut = if known == Some(Protocol::Dlt698) {
                         dlt698::plain_frame::decode::<KNOWN>(input, start, limits, &mut spare)
