@@ -1,5 +1,6 @@
 //! A shortcut for the APDUs that make up most of a front-end's traffic: the `Normal` and
-//! `NormalList` responses of GET, SET and ACTION (DL/T 698.45 §7.3) whose every result is a DAR,
+//! `NormalList` responses of GET, SET and ACTION and REPORT-Notification-List (DL/T 698.45 §7.3)
+//! whose every result is a DAR,
 //! or a DAR or one scalar `Data` value for GET, with neither `FollowReport` nor `TimeTag`:
 //!
 //! ```text
@@ -7,6 +8,7 @@
 //! 86 01 PIID  OAD(4) DAR                               00 00
 //! 87 01 PIID  OMD(4) DAR 00 | 01 scalar                00 00
 //! 85|86|87 02 PIID  n  n × the item above              00 00      (n < 0x80)
+//! 88 01 PIID-ACD  n  n × GET's item                    00 00      (REPORT-Notification-List)
 //! ```
 //!
 //! The general decoder reaches the same results through the service table's dispatch, nom
@@ -41,9 +43,11 @@ enum Item {
 /// The plain services, each with whether it is a list and how its items are laid out; looked
 /// up in the one service table when the crate is built rather than on every APDU. GET first:
 /// it is most of the traffic.
-const PLAIN: [(ServiceId, bool, Item); 6] = [
+const PLAIN: [(ServiceId, bool, Item); 7] = [
     (found(service::find(Body::GetNormal)), false, Item::Get),
     (found(service::find(Body::GetNormalList)), true, Item::Get),
+    // A terminal's active report: GET's list layout (DL/T 698.45 §7.3.7).
+    (found(service::find(Body::ReportList)), true, Item::Get),
     (found(service::find(Body::SetNormal)), false, Item::Set),
     (found(service::find(Body::SetNormalList)), true, Item::Set),
     (
@@ -283,6 +287,7 @@ pub(crate) mod strategies {
                 4 => Just(0x85u8),
                 1 => Just(0x86u8),
                 1 => Just(0x87u8),
+                1 => Just(0x88u8),
                 1 => any::<u8>(),
             ],
             prop_oneof![2 => Just(1u8), 2 => Just(2u8), 1 => any::<u8>()],
@@ -299,7 +304,8 @@ pub(crate) mod strategies {
         )
             .prop_map(|(tag, choice, piid, items, count, trailer)| {
                 let mut apdu = vec![tag, choice, piid];
-                if choice == 2 {
+                // Lists: GET, SET and ACTION choice 2, REPORT-Notification choice 1.
+                if choice == 2 || (tag, choice) == (0x88, 1) {
                     let n = u8::try_from(items.len()).unwrap();
                     apdu.push(count.unwrap_or(n));
                 }
@@ -379,6 +385,7 @@ mod tests {
             "87 01 00 80000100 00 00 00 00",
             "87 01 00 80000100 00 01 00 00 00",
             "87 02 00 02 F3000400 21 01 12 0001 F3000500 00 00 00 00",
+            "88 01 03 02 20000200 01 12 0898 30110200 00 21 00 00",
         ];
         for text in taken {
             let apdu = read_annotated_hex(text).unwrap();
