@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use classify::{
-    Failure as Key, History, HistoryView, NoHistory, PlanConfig, PlanUnit, Planner, Rng, RuleSet,
-    Source, TaskPlan, Verdict,
+    Failure as Key, History, HistoryView, NoHistory, Op, PlanConfig, PlanUnit, Planner, Rng,
+    RuleSet, Source, TaskPlan, Verdict,
 };
 use frontend_parse::element::FieldText;
 use frontend_parse::failure::Failure;
@@ -77,13 +77,13 @@ impl Decider {
         }
     }
 
-    /// Decides one failure. The jitter RNG is seeded from the failure's position, so the
-    /// delays do not depend on which worker decides (output is identical for any --threads).
-    fn decide<'r>(&'r self, failure: &Failure<'_>, index: usize) -> Verdict<'r> {
+    /// Decides one failure, whose `cmdType` is of class `op`. The jitter RNG is seeded from
+    /// the failure's position, so the delays do not depend on which worker decides (output is
+    /// identical for any --threads).
+    fn decide<'r>(&'r self, failure: &Failure<'_>, index: usize, op: Op) -> Verdict<'r> {
         let (source, code) = triage::failure_key(failure.code, failure.template, failure.text);
         let device = field_str(failure.dev_sn.as_ref());
         let terminal = field_str(failure.comm_dev_id.as_ref());
-        let op = triage::op_of(failure.cmd_type.as_ref().and_then(FieldText::as_str));
         let code = if source.numeric_codes() {
             classify::Code::parse(code)
         } else {
@@ -407,8 +407,20 @@ fn work<'r>(
             out.meters.push((element.location.doc, terminal, device));
         }
     }
+    // The failures of one element share its `cmdType`: its class is found once, not per
+    // failure (reading the text was about 2 % of a run; `benches/batch.rs`).
+    let mut class: Option<(Option<&str>, Op)> = None;
     for (index, failure) in entry.failures().iter().enumerate() {
-        let verdict = decider.decide(failure, index);
+        let cmd_type = failure.cmd_type.as_ref().and_then(FieldText::as_str);
+        let op = match class {
+            Some((known, op)) if known == cmd_type => op,
+            _ => {
+                let op = triage::op_of(cmd_type);
+                class = Some((cmd_type, op));
+                op
+            }
+        };
+        let verdict = decider.decide(failure, index, op);
         if let Some(slot) = DECISIONS
             .iter()
             .position(|d| *d == verdict.decision.as_str())
