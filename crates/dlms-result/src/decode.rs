@@ -722,14 +722,7 @@ mod tests {
                         .client(client)
                         .preamble(preamble)
                         .build(&apdu);
-                    if let Some((at, byte)) = damage {
-                        let at = at.index(frame.len());
-                        frame[at] = byte;
-                    }
-                    if let Some(cut) = cut {
-                        let len = cut.index(frame.len() + 1);
-                        frame.truncate(len);
-                    }
+                    crate::test_util::damage_and_cut(&mut frame, damage, cut);
                     frame
                 },
             )

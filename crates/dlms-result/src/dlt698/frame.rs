@@ -39,10 +39,11 @@ const L_RESERVED: u16 = 0x8000;
 /// L bits 0–13: the length value.
 const L_VALUE: u16 = 0x3FFF;
 
-/// Bytes of a frame around an SA of `sa_len` bytes with no link user data:
-/// 68, L(2), C, SA flag, SA, CA, HCS(2), FCS(2), 16.
-const fn overhead(sa_len: usize) -> usize {
-    sa_len.saturating_add(11)
+/// The shortest frame with an SA of `sa_len` bytes: 68, L(2), C, SA flag, SA, CA, HCS(2),
+/// FCS(2), 16 around no link user data, or around the fragment header when C says `fragment`.
+const fn min_frame_len(sa_len: usize, fragment: bool) -> usize {
+    let fragment_header = if fragment { fragment::HEADER_LEN } else { 0 };
+    sa_len.saturating_add(11).saturating_add(fragment_header)
 }
 
 /// A validated DL/T 698.45 link frame borrowed from the input: start and end bytes, length,
@@ -125,13 +126,7 @@ pub(crate) fn scan<const CHECKSUMS_KNOWN: bool>(
     };
     let sa_flag = SaFlag::new(sa_flag);
     let control = input.get(3).copied().map(Control);
-    let minimum =
-        overhead(sa_flag.len()).saturating_add(if control.is_some_and(Control::is_fragment) {
-            fragment::HEADER_LEN
-        } else {
-            0
-        });
-    if total < minimum {
+    if total < min_frame_len(sa_flag.len(), control.is_some_and(Control::is_fragment)) {
         return Err(DecodeError::new(
             1,
             DecodeErrorKind::BadLength { declared: length },
@@ -216,13 +211,7 @@ pub(crate) fn intact_len<const CHECKSUMS_KNOWN: bool>(
     }
     let frame = input.get(..total)?;
     let sa_len = SaFlag::new(sa_flag).len();
-    // As in `scan`: room for the header, and for a fragment header when C says fragment.
-    let minimum = overhead(sa_len).checked_add(if Control(control).is_fragment() {
-        fragment::HEADER_LEN
-    } else {
-        0
-    })?;
-    if total < minimum {
+    if total < min_frame_len(sa_len, Control(control).is_fragment()) {
         return None;
     }
     // 68 L(2) C SA-flag SA CA HCS(2) user data FCS(2) 16.
@@ -271,7 +260,7 @@ fn residue_accepted(register: u16) -> bool {
 /// Whether a register fed the covered bytes matches the CRC-16/X-25 the frame carries (low
 /// byte first). Fuzzing builds compute the CRC but accept any value, so that random inputs
 /// get past the link layer; see the module docs.
-pub(super) fn crc_accepted(register: u16, carried: [u8; 2]) -> bool {
+fn crc_accepted(register: u16, carried: [u8; 2]) -> bool {
     !register == u16::from_le_bytes(carried) || cfg!(fuzzing)
 }
 
@@ -615,14 +604,7 @@ mod tests {
                     .address(AddressKind::Single, 0, &address)
                     .build(&user);
                 let intact = damage.is_none() && cut.is_none();
-                if let Some((at, byte)) = damage {
-                    let at = at.index(frame.len());
-                    frame[at] = byte;
-                }
-                if let Some(cut) = cut {
-                    let len = cut.index(frame.len() + 1);
-                    frame.truncate(len);
-                }
+                crate::test_util::damage_and_cut(&mut frame, damage, cut);
                 frame.extend(more);
                 (frame, intact)
             })

@@ -21,12 +21,12 @@
 //! (`the_plain_path_is_the_general_path`, a property test over well-formed, damaged and random
 //! APDUs).
 
-use crate::code::Dar;
 use crate::limits::Limits;
 use crate::result::{AccessResult, Oad, Omd, Outcome, Section, Target, push_result};
 
 use super::super::data::scalar;
 use super::axdr_data;
+use super::common::dar_outcome;
 use super::service::{self, Body, ServiceId};
 
 /// How the items of a plain response are laid out.
@@ -175,7 +175,7 @@ fn oad_dar<'a>(
         return None;
     };
     let target = Target::Oad(Oad(u32::from_be_bytes([*o0, *o1, *o2, *o3])));
-    let outcome = Outcome::Code(Dar::new(*dar).into());
+    let outcome = dar_outcome(*dar);
     Some((main_result(apdu, base_offset, input, target, outcome), rest))
 }
 
@@ -195,7 +195,7 @@ fn omd_dar_data<'a>(
         _ => return None,
     };
     let target = Target::Omd(Omd(u32::from_be_bytes([*m0, *m1, *m2, *m3])));
-    let outcome = Outcome::Code(Dar::new(*dar).into());
+    let outcome = dar_outcome(*dar);
     Some((main_result(apdu, base_offset, input, target, outcome), rest))
 }
 
@@ -213,7 +213,7 @@ fn a_result_normal<'a>(
     let (outcome, rest) = match choice {
         0 => {
             let (&dar, rest) = after_choice.split_first()?;
-            (Outcome::Code(Dar::new(dar).into()), rest)
+            (dar_outcome(dar), rest)
         }
         1 => {
             let (value, rest) = scalar(after_choice)?;
@@ -469,14 +469,7 @@ mod tests {
             spare in any::<bool>(),
         ) {
             let mut apdu = apdu;
-            if let (Some((at, byte)), false) = (damage, apdu.is_empty()) {
-                let at = at.index(apdu.len());
-                apdu[at] = byte;
-            }
-            if let Some(cut) = cut {
-                let len = cut.index(apdu.len() + 1);
-                apdu.truncate(len);
-            }
+            crate::test_util::damage_and_cut(&mut apdu, damage, cut);
             let limits = Limits::default().with_max_items(max_items);
             assert_same(&apdu, base_offset, &limits, spare);
         }
