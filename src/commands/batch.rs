@@ -402,8 +402,8 @@ fn work<'r>(
         out.elements += 1;
         if plan {
             // Every meter counts towards its terminal's share (mass failures), failed or not.
-            let device = field_str(element.element.dev_sn.as_ref()).into_owned();
-            let terminal = field_str(element.element.comm_dev_id.as_ref()).into_owned();
+            let device = field_str(element.element.dev_sn().as_ref()).into_owned();
+            let terminal = field_str(element.element.comm_dev_id().as_ref()).into_owned();
             out.meters.push((element.location.doc, terminal, device));
         }
     }

@@ -114,10 +114,10 @@ pub(crate) fn describe_element(element: &crate::element::Element<'_>) -> String 
     format!(
         "dev_sn={:?} comm_dev_id={:?} dev_type={:?} cmd_type={:?} error_code={:?} succ={:?} \
          frame_num={:?} items={items:?} nested={} document={} known={}",
-        element.dev_sn,
-        element.comm_dev_id,
-        element.dev_type,
-        element.cmd_type,
+        element.dev_sn(),
+        element.comm_dev_id(),
+        element.dev_type(),
+        element.cmd_type(),
         element.error_code,
         element.succ,
         element.frame_num,

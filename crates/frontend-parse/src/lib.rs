@@ -37,6 +37,7 @@ pub mod engine;
 pub mod failure;
 #[doc(hidden)]
 pub mod fuzz_support;
+pub mod json_string;
 mod split;
 pub mod summary;
 #[cfg(feature = "gen")]

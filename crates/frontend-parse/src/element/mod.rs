@@ -49,49 +49,78 @@ impl<'a> ErrorCodeField<'a> {
 /// One data item (`dataItem[i]`): its id and response flag; other keys are ignored.
 #[derive(Clone, Copy)]
 pub struct DataItem<'a> {
-    id: ItemId<'a>,
+    id: FieldSlot<'a>,
     /// `responseFlag`, read from a number or a numeric string.
     pub response_flag: Option<i64>,
 }
 
-/// Where an item's `dataItemId` is.
+/// Where a field's text is: read already, or bytes the scanner validated.
 ///
-/// Why not always a `FieldText`: an element has a dozen items, nearly all of them successful,
-/// and only a failing item's id is ever looked at. Turning every scanned id into a `&str` (the
-/// only safe way is `str::from_utf8`, a second pass over bytes the scanner already validated)
-/// was about 3 % of a `fep batch` run, so the scanner keeps the bytes and
-/// [`DataItem::data_item_id`] converts them when asked.
+/// Why not always a `FieldText`: turning a scanned string into a `&str` (the only safe way
+/// is `str::from_utf8`, a second pass over bytes the scanner already validated) costs about a
+/// hundred instructions for a short string, and most of them are never looked at. An element
+/// has a dozen items, nearly all of them successful, and only a failing item's id is read
+/// (turning every id into a `&str` was about 3 % of a `fep batch` run); the same holds for
+/// the serial, terminal, type and command of the seven elements in ten that have no failure
+/// (2 % of a run). So the scanner keeps the bytes, and the accessors convert them when asked.
 #[derive(Clone, Copy)]
-enum ItemId<'a> {
+enum FieldSlot<'a> {
     /// Read (or absent) already.
     Field(Option<FieldText<'a>>),
     /// A string without escapes that the scanner validated as UTF-8.
     Scanned(&'a [u8]),
 }
 
+impl<'a> FieldSlot<'a> {
+    /// No such key (yet).
+    const ABSENT: Self = Self::Field(None);
+
+    /// The field's value.
+    fn text(self) -> Option<FieldText<'a>> {
+        match self {
+            Self::Field(field) => field,
+            // Validated by the scan: this cannot fail, it only makes the `&str`.
+            Self::Scanned(bytes) => core::str::from_utf8(bytes).ok().map(FieldText::Str),
+        }
+    }
+}
+
+/// Slots are equal when they read the same, wherever the text is kept.
+impl PartialEq for FieldSlot<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl fmt::Debug for FieldSlot<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
 impl<'a> DataItem<'a> {
     /// An item object before any of its keys is read.
     pub(super) const EMPTY: Self = Self {
-        id: ItemId::Field(None),
+        id: FieldSlot::ABSENT,
         response_flag: None,
     };
 
     /// An item that is only an id (a string entry of `dataItem`).
     const fn with_id(id: Option<FieldText<'a>>) -> Self {
         Self {
-            id: ItemId::Field(id),
+            id: FieldSlot::Field(id),
             response_flag: None,
         }
     }
 
     /// Sets the id to a string the scanner validated (and found without escapes).
     pub(super) fn set_scanned_id(&mut self, bytes: &'a [u8]) {
-        self.id = ItemId::Scanned(bytes);
+        self.id = FieldSlot::Scanned(bytes);
     }
 
     /// Reads `dataItemId`'s value.
     pub(super) fn read_id(&mut self, value: Value<'a>) {
-        self.id = ItemId::Field(FieldText::from_value(value));
+        self.id = FieldSlot::Field(FieldText::from_value(value));
     }
 
     /// Reads `responseFlag`'s value.
@@ -101,11 +130,7 @@ impl<'a> DataItem<'a> {
 
     /// `dataItemId`: a string, or a number or boolean as the front-end wrote it.
     pub fn data_item_id(&self) -> Option<FieldText<'a>> {
-        match self.id {
-            ItemId::Field(field) => field,
-            // Validated by the scan: this cannot fail, it only makes the `&str`.
-            ItemId::Scanned(bytes) => core::str::from_utf8(bytes).ok().map(FieldText::Str),
-        }
+        self.id.text()
     }
 }
 
@@ -183,14 +208,10 @@ impl ElementKey {
 /// A parsed element. Strings borrow the input (or the parser, for unescaped strings).
 #[derive(Clone, Debug)]
 pub struct Element<'a> {
-    /// `devSn`, the device serial.
-    pub dev_sn: Option<FieldText<'a>>,
-    /// `commDevId`, the terminal (communication device) id.
-    pub comm_dev_id: Option<FieldText<'a>>,
-    /// `devType` (`METER`, …).
-    pub dev_type: Option<FieldText<'a>>,
-    /// `cmdType` (`PROXY_TRANS_GET_REQUEST`, …).
-    pub cmd_type: Option<FieldText<'a>>,
+    dev_sn: FieldSlot<'a>,
+    comm_dev_id: FieldSlot<'a>,
+    dev_type: FieldSlot<'a>,
+    cmd_type: FieldSlot<'a>,
     /// `errorCode`.
     pub error_code: ErrorCodeField<'a>,
     /// `succ`, from `"0"`/`"1"`, `0`/`1` or a boolean; `None` when missing or unreadable.
@@ -206,10 +227,10 @@ pub struct Element<'a> {
 /// What the top-level keys of an element said, before the items are attached.
 #[derive(Clone, Copy, Debug)]
 struct Fields<'a> {
-    dev_sn: Option<FieldText<'a>>,
-    comm_dev_id: Option<FieldText<'a>>,
-    dev_type: Option<FieldText<'a>>,
-    cmd_type: Option<FieldText<'a>>,
+    dev_sn: FieldSlot<'a>,
+    comm_dev_id: FieldSlot<'a>,
+    dev_type: FieldSlot<'a>,
+    cmd_type: FieldSlot<'a>,
     error_code: ErrorCodeField<'a>,
     succ: Option<bool>,
     frame_num: Option<i64>,
@@ -219,10 +240,10 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     const EMPTY: Self = Self {
-        dev_sn: None,
-        comm_dev_id: None,
-        dev_type: None,
-        cmd_type: None,
+        dev_sn: FieldSlot::ABSENT,
+        comm_dev_id: FieldSlot::ABSENT,
+        dev_type: FieldSlot::ABSENT,
+        cmd_type: FieldSlot::ABSENT,
         error_code: ErrorCodeField::Absent,
         succ: None,
         frame_num: None,
@@ -233,16 +254,35 @@ impl<'a> Fields<'a> {
     /// Records one top-level key and its value (`dataItem` is handled by the readers). A
     /// repeated key overwrites the earlier one, as JSON readers usually do.
     fn read(&mut self, key: ElementKey, value: Value<'a>) {
+        let text = || FieldSlot::Field(FieldText::from_value(value));
         match key {
-            ElementKey::DevSn => self.dev_sn = FieldText::from_value(value),
-            ElementKey::CommDevId => self.comm_dev_id = FieldText::from_value(value),
-            ElementKey::DevType => self.dev_type = FieldText::from_value(value),
-            ElementKey::CmdType => self.cmd_type = FieldText::from_value(value),
+            ElementKey::DevSn => self.dev_sn = text(),
+            ElementKey::CommDevId => self.comm_dev_id = text(),
+            ElementKey::DevType => self.dev_type = text(),
+            ElementKey::CmdType => self.cmd_type = text(),
             ElementKey::ErrorCode => self.error_code = error_code(value),
             ElementKey::Succ => self.succ = field::boolean(value),
             ElementKey::FrameNum => self.frame_num = field::integer(value),
             ElementKey::DevDataList => self.document_key = true,
             ElementKey::DataItem | ElementKey::Skipped | ElementKey::Unknown => {}
+        }
+        self.known_keys |= key.is_known();
+    }
+
+    /// Records a top-level string the scanner validated and found without escapes: the
+    /// text fields keep its bytes ([`FieldSlot`]), the others read it as [`Fields::read`]
+    /// does.
+    fn read_scanned(&mut self, key: ElementKey, bytes: &'a [u8]) {
+        let slot = FieldSlot::Scanned(bytes);
+        match key {
+            ElementKey::DevSn => self.dev_sn = slot,
+            ElementKey::CommDevId => self.comm_dev_id = slot,
+            ElementKey::DevType => self.dev_type = slot,
+            ElementKey::CmdType => self.cmd_type = slot,
+            _ => {
+                let text = core::str::from_utf8(bytes).unwrap_or_default();
+                return self.read(key, Value::Str(text));
+            }
         }
         self.known_keys |= key.is_known();
     }
@@ -323,6 +363,26 @@ impl<'a> Element<'a> {
             fields.read(key, Value::from_node(value));
         }
         Some((fields, nested_element))
+    }
+
+    /// `devSn`, the device serial.
+    pub fn dev_sn(&self) -> Option<FieldText<'a>> {
+        self.dev_sn.text()
+    }
+
+    /// `commDevId`, the terminal (communication device) id.
+    pub fn comm_dev_id(&self) -> Option<FieldText<'a>> {
+        self.comm_dev_id.text()
+    }
+
+    /// `devType` (`METER`, …).
+    pub fn dev_type(&self) -> Option<FieldText<'a>> {
+        self.dev_type.text()
+    }
+
+    /// `cmdType` (`PROXY_TRANS_GET_REQUEST`, …).
+    pub fn cmd_type(&self) -> Option<FieldText<'a>> {
+        self.cmd_type.text()
     }
 
     /// The data items, in order.

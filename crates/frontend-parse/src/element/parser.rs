@@ -120,7 +120,7 @@ impl ElementParser {
     /// use frontend_parse::ElementParser;
     /// let mut parser = ElementParser::new();
     /// let dev_sn = parser.parse_with(br#"{"devSn":"800","succ":"1"}"#, |element| {
-    ///     element.ok().and_then(|e| e.dev_sn).map(|sn| sn.to_string())
+    ///     element.ok().and_then(|e| e.dev_sn()).map(|sn| sn.to_string())
     /// });
     /// assert_eq!(dev_sn.as_deref(), Some("800"));
     /// ```
@@ -253,10 +253,10 @@ mod tests {
         let mut parser = ElementParser::new();
         parser.parse_with(SEED_ELEMENT.as_bytes(), |element| {
             let element = element.unwrap();
-            assert_eq!(element.dev_sn.unwrap(), "8000000042769980");
-            assert_eq!(element.comm_dev_id.unwrap(), "1147186771");
-            assert_eq!(element.dev_type.unwrap(), "METER");
-            assert_eq!(element.cmd_type.unwrap(), "PROXY_TRANS_GET_REQUEST");
+            assert_eq!(element.dev_sn().unwrap(), "8000000042769980");
+            assert_eq!(element.comm_dev_id().unwrap(), "1147186771");
+            assert_eq!(element.dev_type().unwrap(), "METER");
+            assert_eq!(element.cmd_type().unwrap(), "PROXY_TRANS_GET_REQUEST");
             assert!(
                 matches!(element.error_code, ErrorCodeField::Text(t) if t.starts_with("TK013"))
             );
@@ -327,7 +327,7 @@ mod tests {
     fn escaped_strings_are_unescaped() {
         let mut parser = ElementParser::new();
         parser.parse_with(br#"{"devSn":"a\"b\\c\u00e9"}"#, |e| {
-            assert_eq!(e.unwrap().dev_sn.unwrap(), "a\"b\\c\u{e9}");
+            assert_eq!(e.unwrap().dev_sn().unwrap(), "a\"b\\c\u{e9}");
         });
     }
 }

@@ -20,6 +20,8 @@
 
 use super::field::Value;
 use super::{DataItem, ElementKey, Fields, ItemReader};
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use crate::json_string::special_and_high_bytes;
 
 /// Containers nested deeper than this inside one skipped value are left to simd-json (whose
 /// own limit is the parser's `MAX_DEPTH`, far above this plus the element's own levels).
@@ -161,12 +163,18 @@ pub(super) fn resolve<'a>(
     let value_of = |scalar: Scalar| scalar.value(bytes, &buffers.unescaped);
     let mut fields = Fields::EMPTY;
     for &(key, scalar) in &buffers.reads {
-        fields.read(key, value_of(scalar));
+        match scalar {
+            // Kept as bytes: converted only if somebody asks (`FieldSlot`).
+            Scalar::Str(Text::Input { start, end }) => {
+                fields.read_scanned(key, bytes.get(start..end).unwrap_or_default());
+            }
+            other => fields.read(key, value_of(other)),
+        }
     }
     items.extend(buffers.items.iter().map(|raw| {
         let mut item = DataItem::EMPTY;
         match raw.id {
-            // Kept as bytes: converted only if somebody asks (`ItemId`).
+            // Kept as bytes: converted only if somebody asks (`FieldSlot`).
             Scalar::Str(Text::Input { start, end }) => {
                 item.set_scanned_id(bytes.get(start..end).unwrap_or_default());
             }
@@ -182,30 +190,9 @@ pub(super) fn resolve<'a>(
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i, sub_i8_m128i,
     };
-
-    /// Bit `i` of the first mask is set where byte `i` of `block` ends a run of plain string
-    /// bytes (`"`, `\`, a control character below 0x20); bit `i` of the second where byte `i`
-    /// is not ASCII. One load, four compares and two `pmovmskb`s for 16 bytes, where the
-    /// eight-byte word tests take about 26 instructions.
-    pub(super) fn special_and_high_bytes(block: &[u8; 16]) -> (u32, u32) {
-        let splat = |byte: u8| set_splat_i8_m128i(i8::from_ne_bytes([byte]));
-        let bytes = load_unaligned_m128i(block);
-        // `min(byte, 0x1F) == byte` exactly for the bytes below 0x20 (an unsigned compare).
-        let control = cmp_eq_mask_i8_m128i(min_u8_m128i(bytes, splat(0x1F)), bytes);
-        let special = bitor_m128i(
-            bitor_m128i(
-                cmp_eq_mask_i8_m128i(bytes, splat(b'"')),
-                cmp_eq_mask_i8_m128i(bytes, splat(b'\\')),
-            ),
-            control,
-        );
-        // `pmovmskb` gives the top bit of each of the 16 lanes: always below 2^16.
-        let bits = |lanes| u32::try_from(move_mask_i8_m128i(lanes)).unwrap_or(0);
-        (bits(special), bits(bytes))
-    }
 
     /// Bit `i` is set where byte `i` of `block` is an ASCII digit: `byte − '0'` (wrapping)
     /// is at most 9 exactly for the digits, and `min(x, 9) == x` is that unsigned test.
@@ -669,7 +656,7 @@ impl<'t> Scanner<'t, '_> {
         let mut seen = 0u64;
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         while let Some(block) = self.bytes.get(self.pos..).and_then(<[u8]>::first_chunk) {
-            let (special, high) = sse2::special_and_high_bytes(block);
+            let (special, high) = special_and_high_bytes(block);
             if special != 0 {
                 // Only the bytes before the stop count for the UTF-8 check.
                 let before = (1u32 << special.trailing_zeros()).wrapping_sub(1);
@@ -1075,21 +1062,6 @@ mod tests {
         assert_eq!(bytes_below_space(word) | bytes_equal(word, b'"'), 0);
     }
 
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    #[test]
-    fn sse2_stops_at_the_same_bytes_as_the_word_tests() {
-        for byte in 0..=255u8 {
-            for position in 0..16 {
-                let mut block = [b'a'; 16];
-                block[position] = byte;
-                let (special, high) = sse2::special_and_high_bytes(&block);
-                let expected = byte == b'"' || byte == b'\\' || byte < 0x20;
-                assert_eq!(special, u32::from(expected) << position, "{byte:#x}");
-                assert_eq!(high, u32::from(byte >= 0x80) << position, "{byte:#x}");
-            }
-        }
-    }
-
     #[test]
     fn strings_are_skipped_to_the_same_stop_with_the_same_utf8_verdict() {
         // Stops at every distance, with and without non-ASCII bytes before the stop.
@@ -1443,7 +1415,7 @@ mod tests {
         scan(json.as_bytes(), &mut buffers).unwrap();
         let mut items = Vec::new();
         let (fields, _) = resolve(json.as_bytes(), &buffers, &mut items);
-        assert_eq!(fields.dev_sn.unwrap(), "a\"b\\c\u{e9}/d");
-        assert_eq!(fields.comm_dev_id.unwrap(), "plain");
+        assert_eq!(fields.dev_sn.text().unwrap(), "a\"b\\c\u{e9}/d");
+        assert_eq!(fields.comm_dev_id.text().unwrap(), "plain");
     }
 }

@@ -55,12 +55,21 @@ pub fn extract_failures<'a>(
     out: &mut Vec<Failure<'a>>,
 ) -> ExtractNotes {
     let mut notes = ExtractNotes::default();
+    let is_failing = |item: &DataItem<'_>| item.response_flag.is_some_and(|f| mode.is_failure(f));
+    // Most elements have no failure: they leave before their text fields are read, which
+    // for scanned strings is a conversion (`FieldSlot`).
+    if element.error_code == ErrorCodeField::Absent
+        && element.succ != Some(false)
+        && !element.items().any(|item| is_failing(&item))
+    {
+        return notes;
+    }
     let base = Failure {
         location,
-        dev_sn: element.dev_sn,
-        comm_dev_id: element.comm_dev_id,
-        dev_type: element.dev_type,
-        cmd_type: element.cmd_type,
+        dev_sn: element.dev_sn(),
+        comm_dev_id: element.comm_dev_id(),
+        dev_type: element.dev_type(),
+        cmd_type: element.cmd_type(),
         data_item_id: None,
         code: FailureCode::Unknown,
         result_code: None,
@@ -69,7 +78,6 @@ pub fn extract_failures<'a>(
         response_flag: None,
         template: None,
     };
-    let is_failing = |item: &DataItem<'_>| item.response_flag.is_some_and(|f| mode.is_failure(f));
     match element.error_code {
         ErrorCodeField::Text(raw) => {
             let text = parse_error_text(raw);
@@ -144,13 +152,26 @@ fn tk013<'a>(
     let items = element
         .items()
         .filter(|item| !only_failing || item.response_flag.is_some_and(|f| mode.is_failure(f)));
-    for (index, item) in items.enumerate() {
+    // One detail per item: the items take the details in order. Otherwise every item gets
+    // the text's first code. Either is read once for the element, not once per item.
+    let named = text.details().count();
+    let mut in_order = (named == count).then(|| text.details());
+    let text_wide = if in_order.is_none() {
+        text.result_code()
+    } else {
+        None
+    };
+    for item in items {
         let flag_code = if only_failing {
             item.response_flag.and_then(|flag| mode.result_code(flag))
         } else {
             None
         };
-        let (result_code, mismatch) = resolve(text, index, count, flag_code);
+        let text_code = match &mut in_order {
+            Some(details) => details.next().and_then(ResultCode::parse),
+            None => text_wide,
+        };
+        let (result_code, mismatch) = resolve(text, in_order.is_none(), text_code, flag_code);
         if mismatch {
             notes.flag_text_mismatches = notes.flag_text_mismatches.saturating_add(1);
         }
@@ -163,24 +184,19 @@ fn tk013<'a>(
     }
 }
 
-/// The result code of the `index`-th of `count` failing items: the flag's code unless the
-/// text names another one (then the text wins, and `true` reports the mismatch).
+/// The result code of a failing item: the flag's code unless the text names another one
+/// (then the text wins, and `true` reports the mismatch). `text_code` is the code the text
+/// gives this item; `not_one_each` says the text does not name one code per item.
 fn resolve(
     text: &ErrorText<'_>,
-    index: usize,
-    count: usize,
+    not_one_each: bool,
+    text_code: Option<ResultCode>,
     flag_code: Option<ResultCode>,
 ) -> (Option<ResultCode>, bool) {
-    let named = text.details().count();
-    let text_code = if named == count {
-        text.details().nth(index).and_then(ResultCode::parse)
-    } else {
-        text.result_code()
-    };
     match (flag_code, text_code) {
         (Some(flag), Some(named_code)) if flag != named_code => {
             // Several details in another order than the items: the flag's code is named.
-            if named != count && text.details().any(|d| ResultCode::parse(d) == Some(flag)) {
+            if not_one_each && text.details().any(|d| ResultCode::parse(d) == Some(flag)) {
                 (Some(flag), false)
             } else {
                 (Some(named_code), true)

@@ -6,7 +6,7 @@ use super::fold::trim;
 /// `{` (or `｛`) and its matching close (or the end, if the text was cut). Without braces, a
 /// bare `[a],[b]` list from the first `[` on is taken. Empty when there is neither.
 pub(crate) fn find_group(message: &str) -> &str {
-    if let Some(open) = message.find(['{', '｛']) {
+    if let Some(open) = find_first(message, &['{', '｛']) {
         let inner_start = open.saturating_add(char_len_at(message, open));
         let inner = message.get(inner_start..).unwrap_or_default();
         let mut depth = 0usize;
@@ -20,10 +20,23 @@ pub(crate) fn find_group(message: &str) -> &str {
         }
         return inner;
     }
-    message
-        .find(['[', '［', '【'])
+    find_first(message, &['[', '［', '【'])
         .and_then(|open| message.get(open..))
         .unwrap_or_default()
+}
+
+/// The first position of any of `chars`: the same as `message.find(chars)`, but one search
+/// per character, each a byte search (`memchr`) in the standard library, instead of
+/// decoding and comparing every character of the message (most messages have none of them).
+fn find_first(message: &str, chars: &[char]) -> Option<usize> {
+    let mut first: Option<usize> = None;
+    for &ch in chars {
+        let within = first.map_or(message, |end| message.get(..end).unwrap_or(message));
+        if let Some(found) = within.find(ch) {
+            first = Some(found);
+        }
+    }
+    first
 }
 
 fn char_len_at(text: &str, index: usize) -> usize {
@@ -91,6 +104,19 @@ fn strip_brackets(item: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `find_first` is `str::find` with a set of characters.
+        #[test]
+        fn find_first_is_find(indices in proptest::collection::vec(0usize..12, 0..16)) {
+            const ALPHABET: [char; 12] =
+                ['{', '｛', '[', '［', '【', 'a', '异', '，', ']', '}', ' ', '｝'];
+            let message: String = indices.iter().map(|&index| ALPHABET[index]).collect();
+            for set in [&['{', '｛'][..], &['[', '［', '【'][..]] {
+                proptest::prop_assert_eq!(find_first(&message, set), message.find(set));
+            }
+        }
+    }
 
     fn items(message: &str) -> Vec<&str> {
         Details::new(find_group(message)).collect()

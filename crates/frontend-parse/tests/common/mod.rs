@@ -21,7 +21,7 @@ pub fn describe(entry: &Entry<'_>) -> String {
                 element.location.offset,
                 element
                     .element
-                    .dev_sn
+                    .dev_sn()
                     .map(|s| s.to_string())
                     .unwrap_or_default(),
                 failures.join(",")
