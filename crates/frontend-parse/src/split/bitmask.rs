@@ -17,6 +17,11 @@ struct Masks {
     open: u64,
     /// `}` and `]`.
     close: u64,
+    /// The number of bits in `open`: counted by the classifier, where baseline x86-64 has no
+    /// population-count instruction (a software count is about 15 instructions).
+    open_count: u32,
+    /// The number of bits in `close`.
+    close_count: u32,
 }
 
 /// `{` 0x7B and `[` 0x5B both become 0x7B when OR-ed with 0x20, `}` 0x7D and `]` 0x5D both
@@ -49,8 +54,9 @@ fn gather(flags: &[u8; CHUNK]) -> u64 {
 #[inline]
 fn classify(chunk: &[u8; CHUNK]) -> Masks {
     use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
+        add_i8_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, get_i64_from_m128i_s,
+        load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i, sub_i8_m128i,
+        sum_of_u8_abs_diff_m128i, unpack_high_i64_m128i, unpack_low_i64_m128i, zeroed_m128i,
     };
     let splat = |byte: u8| set_splat_i8_m128i(i8::from_ne_bytes([byte]));
     let (quote, backslash, case_bit, open, close) = (
@@ -64,6 +70,9 @@ fn classify(chunk: &[u8; CHUNK]) -> Masks {
     // top bit into bit `i` (a value below 2^16, so the conversion cannot fail).
     let bits = |lanes| u64::from(u16::try_from(move_mask_i8_m128i(lanes)).unwrap_or(0));
     let mut masks = Masks::default();
+    // Per lane, how many of the four parts have a bracket there (a matching lane is −1, so
+    // subtracting it counts up): at most 4.
+    let (mut open_lanes, mut close_lanes) = (zeroed_m128i(), zeroed_m128i());
     for (index, part) in chunk.chunks_exact(16).enumerate() {
         let Ok(part) = <&[u8; 16]>::try_from(part) else {
             continue;
@@ -73,9 +82,26 @@ fn classify(chunk: &[u8; CHUNK]) -> Masks {
         masks.quote |= bits(cmp_eq_mask_i8_m128i(bytes, quote)) << shift;
         masks.backslash |= bits(cmp_eq_mask_i8_m128i(bytes, backslash)) << shift;
         let folded = bitor_m128i(bytes, case_bit);
-        masks.open |= bits(cmp_eq_mask_i8_m128i(folded, open)) << shift;
-        masks.close |= bits(cmp_eq_mask_i8_m128i(folded, close)) << shift;
+        let (opens, closes) = (
+            cmp_eq_mask_i8_m128i(folded, open),
+            cmp_eq_mask_i8_m128i(folded, close),
+        );
+        masks.open |= bits(opens) << shift;
+        masks.close |= bits(closes) << shift;
+        open_lanes = sub_i8_m128i(open_lanes, opens);
+        close_lanes = sub_i8_m128i(close_lanes, closes);
     }
+    // Both counts in one `psadbw`: the low half gathers the opening lanes (at most 8 each),
+    // the high half the closing ones, and each half is summed into its 64-bit lane.
+    let halves = add_i8_m128i(
+        unpack_low_i64_m128i(open_lanes, close_lanes),
+        unpack_high_i64_m128i(open_lanes, close_lanes),
+    );
+    let sums = sum_of_u8_abs_diff_m128i(halves, zeroed_m128i());
+    // Each sum is at most 64.
+    let count = |sum: i64| u32::try_from(sum).unwrap_or(0);
+    masks.open_count = count(get_i64_from_m128i_s(sums));
+    masks.close_count = count(get_i64_from_m128i_s(unpack_high_i64_m128i(sums, sums)));
     masks
 }
 
@@ -109,11 +135,14 @@ fn classify_portable(chunk: &[u8; CHUNK]) -> Masks {
     }
     // Backslashes are rare: an OR over the flags (vectorised) spares the gather.
     let any_backslash = backslash.iter().fold(0u8, |any, &flag| any | flag) != 0;
+    let (open, close) = (gather(&open), gather(&close));
     Masks {
         quote: gather(&quote),
         backslash: if any_backslash { gather(&backslash) } else { 0 },
-        open: gather(&open),
-        close: gather(&close),
+        open,
+        close,
+        open_count: open.count_ones(),
+        close_count: close.count_ones(),
     }
 }
 
@@ -195,7 +224,13 @@ pub(crate) fn split_array(
         in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
         let opens = masks.open & !inside & !escaped;
         let closes = masks.close & !inside & !escaped;
-        let (open_count, close_count) = (opens.count_ones() as usize, closes.count_ones() as usize);
+        // Brackets inside strings are rare: where there are none, the classifier's counts
+        // are the counts.
+        let (open_count, close_count) = if opens == masks.open && closes == masks.close {
+            (masks.open_count as usize, masks.close_count as usize)
+        } else {
+            (opens.count_ones() as usize, closes.count_ones() as usize)
+        };
         if depth >= close_count.saturating_add(2) {
             // Deep inside an element all chunk long (even if every closing bracket came
             // first, the depth stays at 2 or more): no element starts or ends here, only the
@@ -279,6 +314,10 @@ mod tests {
         assert_eq!(masks.backslash, 1 << 17);
         assert_eq!(masks.open, (1 << 40) | (1 << 41));
         assert_eq!(masks.close, (1 << 62) | (1 << 63));
+        assert_eq!((masks.open_count, masks.close_count), (2, 2));
+        // A bracket at every byte: the per-lane counts reach their most.
+        let full = classify(&[b'{'; CHUNK]);
+        assert_eq!((full.open_count, full.close_count), (64, 0));
         // Exactly these bytes fall in the two classes.
         let open: Vec<u8> = (0..=255u8).filter(|b| (b | CASE_BIT) == OPEN).collect();
         let close: Vec<u8> = (0..=255u8).filter(|b| (b | CASE_BIT) == CLOSE).collect();
