@@ -389,6 +389,27 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Strings of every length around the 16-byte steps, with something to escape
+        /// anywhere (or nowhere), are written as `serde_json` writes them.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!['a', '"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', 'é', '中', '/']),
+                0..48,
+            ),
+            plain_head in 0usize..20,
+        ) {
+            let text: String = "x".repeat(plain_head) + &chars.into_iter().collect::<String>();
+            let mut out = Vec::new();
+            push_string(&mut out, &text);
+            proptest::prop_assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&text).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn integers_at_the_edges() {
         for value in [0, 1, 9, 10, 99, 100, u64::MAX / 10, u64::MAX] {
