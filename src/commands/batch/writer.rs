@@ -5,13 +5,14 @@
 //! writer thread copies the lists out while the next rounds are parsed. Written buffers come
 //! back emptied, for the next batches to write into.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IoSlice, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::{Scope, ScopedJoinHandle};
 
-/// The output buffer's size. Batch outputs (tens of KB each) are at least this large and go
-/// straight to the output: copying them into a larger buffer first was a memcpy of all the
-/// output (`docs/performance.md`, "Batch"). Smaller ones are gathered.
+/// The output buffer's size. A hand-over (several batch outputs of tens of KB each) is larger
+/// and goes straight to the output in one vectored write: copying the outputs into a larger
+/// buffer first was a memcpy of all the output (`docs/performance.md`, "Batch"). Smaller
+/// writes are gathered.
 const DIRECT_WRITE: usize = 16 << 10;
 
 /// Bytes gathered before they are handed to the writer thread: a few hand-overs (and wakes of
@@ -53,8 +54,8 @@ impl<'scope> RecordWriter<'scope> {
         let thread = scope.spawn(move || {
             let mut output = BufWriter::with_capacity(DIRECT_WRITE, output);
             for list in lists {
+                write_all_vectored(&mut output, &list)?;
                 for mut records in list {
-                    output.write_all(&records)?;
                     if records.capacity() <= MAX_KEPT {
                         records.clear();
                         // A full channel means enough spares already.
@@ -132,6 +133,25 @@ impl<'scope> RecordWriter<'scope> {
     }
 }
 
+/// Writes every buffer of `list`, in order, with as few calls as the output takes: one
+/// vectored write (`writev`) for a whole hand-over where the output supports it, instead of
+/// one `write` per batch output (about 15 000 system calls per GB of input).
+fn write_all_vectored(output: &mut impl Write, list: &[Vec<u8>]) -> io::Result<()> {
+    let mut slices: Vec<IoSlice<'_>> = list.iter().map(|records| IoSlice::new(records)).collect();
+    let mut rest = slices.as_mut_slice();
+    // Skips leading empty buffers, so that a write of 0 bytes means the output is stuck.
+    IoSlice::advance_slices(&mut rest, 0);
+    while !rest.is_empty() {
+        match output.write_vectored(rest) {
+            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
+            Ok(written) => IoSlice::advance_slices(&mut rest, written),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +174,41 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    /// Takes at most 7 bytes per call, from the first buffer only (the default
+    /// `write_vectored`).
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let taken = buf.len().min(7);
+            self.0.extend_from_slice(&buf[..taken]);
+            Ok(taken)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn partial_vectored_writes_write_everything_in_order() {
+        let list: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            b"first ".to_vec(),
+            Vec::new(),
+            b"second, longer than one call ".to_vec(),
+            b"x".to_vec(),
+            Vec::new(),
+        ];
+        let mut out = Trickle(Vec::new());
+        write_all_vectored(&mut out, &list).unwrap();
+        assert_eq!(out.0, list.concat());
+        let mut stuck = [0u8; 0];
+        let error = write_all_vectored(&mut &mut stuck[..], &list).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::WriteZero);
+        write_all_vectored(&mut &mut stuck[..], &[Vec::new()]).unwrap();
     }
 
     #[test]
