@@ -59,17 +59,15 @@ fn special_bytes(block: &[u8; 16]) -> u32 {
 /// Bit `i` of the first mask is set where byte `i` of `block` ends a run of plain string
 /// bytes (`"`, `\`, a control character below 0x20); bit `i` of the second where byte `i`
 /// is not ASCII.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 pub(crate) fn special_and_high_bytes(block: &[u8; 16]) -> (u32, u32) {
-    sse2::special_and_high_bytes(block)
-}
-
-/// Bit `i` of the first mask is set where byte `i` of `block` ends a run of plain string
-/// bytes (`"`, `\`, a control character below 0x20); bit `i` of the second where byte `i`
-/// is not ASCII.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-pub(crate) fn special_and_high_bytes(block: &[u8; 16]) -> (u32, u32) {
-    special_and_high_bytes_portable(block)
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        sse2::special_and_high_bytes(block)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        special_and_high_bytes_portable(block)
+    }
 }
 
 /// [`special_and_high_bytes`] without SIMD, for other targets and to check the SSE2 one.

@@ -170,18 +170,18 @@ fn push_escaped(out: &mut Vec<u8>, text: &str) {
     let plain = plain_prefix_len(bytes);
     // Nearly every string is plain: copied in one go, inline (a call's entry and exit were
     // a quarter of a record's string cost).
-    match (bytes.get(..plain), bytes.get(plain..)) {
-        (Some(head), Some([])) => out.extend_from_slice(head),
-        _ => push_escaped_from(out, bytes, plain),
+    if plain == bytes.len() {
+        out.extend_from_slice(bytes);
+    } else {
+        push_escaped_from(out, bytes, plain);
     }
 }
 
 /// [`push_escaped`] for a string with something to escape at byte `plain`.
 #[cold]
 #[inline(never)]
-fn push_escaped_from(out: &mut Vec<u8>, bytes: &[u8], plain: usize) {
+fn push_escaped_from(out: &mut Vec<u8>, bytes: &[u8], mut plain: usize) {
     let mut rest = bytes;
-    let mut plain = plain;
     loop {
         out.extend_from_slice(rest.get(..plain).unwrap_or(rest));
         let Some((&byte, after)) = rest.get(plain..).and_then(<[u8]>::split_first) else {

@@ -154,13 +154,9 @@ fn tk013<'a>(
         .filter(|item| !only_failing || item.response_flag.is_some_and(|f| mode.is_failure(f)));
     // One detail per item: the items take the details in order. Otherwise every item gets
     // the text's first code. Either is read once for the element, not once per item.
-    let named = text.details().count();
-    let mut in_order = (named == count).then(|| text.details());
-    let text_wide = if in_order.is_none() {
-        text.result_code()
-    } else {
-        None
-    };
+    let one_each = text.details().count() == count;
+    let mut in_order = one_each.then(|| text.details());
+    let text_wide = if one_each { None } else { text.result_code() };
     for item in items {
         let flag_code = if only_failing {
             item.response_flag.and_then(|flag| mode.result_code(flag))
@@ -171,7 +167,7 @@ fn tk013<'a>(
             Some(details) => details.next().and_then(ResultCode::parse),
             None => text_wide,
         };
-        let (result_code, mismatch) = resolve(text, in_order.is_none(), text_code, flag_code);
+        let (result_code, mismatch) = resolve(text, !one_each, text_code, flag_code);
         if mismatch {
             notes.flag_text_mismatches = notes.flag_text_mismatches.saturating_add(1);
         }
