@@ -8,10 +8,11 @@
 //!   `decode` and with a reused [`Decoder`];
 //! - `frame_decoder`: [`FrameDecoder`] over a large in-memory stream built from the fixture mix
 //!   with garbage in between, fed in 64 KiB chunks (bytes/s), splitting only, splitting then
-//!   decoding every frame ([`dlms_result::StreamFrame::decode`]), and splitting then decoding
-//!   through one [`Decoder`] (`split_decoder`);
+//!   decoding every frame ([`dlms_result::StreamFrame::decode`]), splitting then decoding
+//!   through one [`Decoder`] (`split_decoder`), and finding and decoding each frame in one step
+//!   ([`FrameDecoder::next_decoded`], `decode_in_place`);
 //! - `frame_decoder_typical`: [`FrameDecoder`] and one [`Decoder`] over a stream of nothing but
-//!   typical 30-byte GET responses (frames/s).
+//!   typical 30-byte GET responses (frames/s), split then decoded, and decoded in place.
 //!
 //! Targets: ≥ 1 GB/s per core on the mix, ≥ 10 M frames/s for 30-byte GET responses, the
 //! stream decoder at the same rate. `cargo bench --bench frames` (add `-- --quick` for a short
@@ -26,7 +27,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dlms_result::checksum::crc16_x25;
 use dlms_result::test_util::dlt698::{FrameBuilder, GetResult, Response};
 use dlms_result::test_util::render::read_annotated_hex;
-use dlms_result::{Decoder, FrameDecoder, StreamItem, decode};
+use dlms_result::{DecodedItem, Decoder, FrameDecoder, StreamItem, decode};
 
 /// The protocol families under `fixtures/frames/` (their `invalid/` frames are left out: the
 /// mix measures frames that decode).
@@ -123,7 +124,34 @@ fn stream_period(mix: &[Vec<u8>], noisy: &[Vec<u8>]) -> Vec<u8> {
 /// two periods) and drains the decoder after each; `each` sees every item. Holding one period
 /// instead of the whole stream lets the bench stream 1 GiB without allocating it.
 fn run_stream(period: &[u8], total: usize, mut each: impl FnMut(&StreamItem)) {
-    let mut decoder = FrameDecoder::new();
+    feed_stream(period, total, |frames| {
+        while let Some(item) = frames.next_item() {
+            each(&item);
+        }
+    });
+}
+
+/// [`run_stream`] decoding each frame in place through `decoder`
+/// ([`FrameDecoder::next_decoded`]); returns the number of results.
+fn run_stream_in_place(period: &[u8], total: usize, decoder: &mut Decoder) -> usize {
+    let mut results = 0;
+    feed_stream(period, total, |frames| {
+        while let Some(item) = frames.next_decoded(decoder) {
+            if let DecodedItem::Frame(frame) = item
+                && let Ok(decoded) = frame.decoded
+            {
+                results += decoded.results.len();
+                decoder.recycle(decoded);
+            }
+        }
+    });
+    results
+}
+
+/// Feeds `total` bytes of the periodic stream in [`CHUNK`]-byte chunks, calling `drain` after
+/// each and once more after the end of the stream.
+fn feed_stream(period: &[u8], total: usize, mut drain: impl FnMut(&mut FrameDecoder)) {
+    let mut frames = FrameDecoder::new();
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut at = 0;
     let mut fed = 0;
@@ -135,15 +163,11 @@ fn run_stream(period: &[u8], total: usize, mut each: impl FnMut(&StreamItem)) {
             at = (at + want) % period.len();
         }
         fed += chunk.len();
-        decoder.push(&chunk);
-        while let Some(item) = decoder.next_item() {
-            each(&item);
-        }
+        frames.push(&chunk);
+        drain(&mut frames);
     }
-    decoder.finish();
-    while let Some(item) = decoder.next_item() {
-        each(&item);
-    }
+    frames.finish();
+    drain(&mut frames);
 }
 
 fn crc(c: &mut Criterion) {
@@ -279,6 +303,10 @@ fn stream(c: &mut Criterion) {
             results
         });
     });
+    group.bench_function(format!("decode_in_place_{mib}MiB"), |b| {
+        let mut decoder = Decoder::new();
+        b.iter(|| run_stream_in_place(&period, total, &mut decoder));
+    });
     group.finish();
 
     // A front-end's usual traffic: nothing but typical 30-byte GET responses, back to back,
@@ -301,6 +329,14 @@ fn stream(c: &mut Criterion) {
                     decoder.recycle(decoded);
                 }
             });
+            assert_eq!(results, frames, "every typical frame decodes");
+            results
+        });
+    });
+    group.bench_function(format!("decode_in_place_{mib}MiB"), |b| {
+        let mut decoder = Decoder::new();
+        b.iter(|| {
+            let results = run_stream_in_place(&typical, frames * typical.len(), &mut decoder);
             assert_eq!(results, frames, "every typical frame decodes");
             results
         });

@@ -69,7 +69,8 @@ pub use result::{
 pub use shared_bytes::SharedBytes;
 pub use status::{ConnectResult, ErrorType, LinkResult, ServiceStatus};
 pub use stream::{
-    FrameDecoder, FrameReader, Garbage, GarbageReason, MAX_PREAMBLE, StreamFrame, StreamItem,
+    DecodedFrame, DecodedItem, FrameDecoder, FrameReader, Garbage, GarbageReason, MAX_PREAMBLE,
+    StreamFrame, StreamItem,
 };
 
 /// The README's examples run as doctests.

@@ -32,6 +32,7 @@ pub use reassembly::{Progress, Reassembler};
 /// Encodes a fragment format field, for the frame builders.
 #[cfg(any(test, feature = "test-util"))]
 pub(crate) use fragment::encode as fragment_header;
+pub(crate) use frame::intact_len;
 
 use crate::checksum::VERIFY;
 use crate::decode::Decoded;
@@ -128,7 +129,7 @@ pub(crate) fn decode_frame<'a, const CHECKSUMS_KNOWN: bool>(
 pub(crate) fn probe(input: &[u8], limits: &Limits) -> Probe {
     // A complete, intact frame in one pass (nearly every frame of a stream); `scan` judges the
     // rest and says why.
-    if let Some(total) = frame::intact_len::<VERIFY>(input, limits) {
+    if let Some(total) = intact_len::<VERIFY>(input, limits) {
         return Probe::Frame(total);
     }
     match frame::scan::<VERIFY>(input, limits) {

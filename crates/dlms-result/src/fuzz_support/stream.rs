@@ -1,14 +1,16 @@
 //! The stream harness: [`FrameDecoder`] over a noisy byte stream, fed in chunks.
 
 use crate::{
-    DecodeError, Decoded, Decoder, FrameDecoder, FrameReader, Limits, MAX_PREAMBLE, Protocol,
-    SharedBytes, StreamFrame, StreamItem, decode_with,
+    DecodeError, Decoded, DecodedItem, Decoder, FrameDecoder, FrameReader, Limits, MAX_PREAMBLE,
+    Protocol, SharedBytes, StreamFrame, StreamItem, decode_with,
 };
 
 use super::checks::{check_error, check_results};
 
 /// The stream decoder over `data[1..]`: fed in chunks whose sizes come from `data[0]`, then in
-/// one piece, then through a [`FrameReader`]. All three give the same items; the items tile
+/// one piece, then through a [`FrameReader`], then in the chunks again decoding in place
+/// ([`FrameDecoder::next_decoded`]). All four give the same items, and a frame decoded in place
+/// decodes as the frame split off does; the items tile
 /// the stream in order (nothing lost, nothing reported twice); every frame starts with its
 /// `FE` preamble and `68`, and decodes with its offsets inside it; the decoder never buffers
 /// more than one frame plus its preamble.
@@ -45,6 +47,7 @@ pub fn stream(data: &[u8]) -> Result<usize, String> {
             ));
         }
     }
+    check_decoded_in_place(ChunkSizes::new(control, stream), limits, &whole)?;
     check_tiling(&whole, stream, limits)?;
     Ok(whole.len())
 }
@@ -74,6 +77,68 @@ fn items<'a>(
         return Err("stream: bytes left after the end of the stream".to_owned());
     }
     Ok(items)
+}
+
+/// [`FrameDecoder::next_decoded`] over the chunks gives `expected` (the items of
+/// [`FrameDecoder::next_item`]), and each frame's decoding is the one
+/// [`Decoder::decode_stream_frame`] gives for the frame split off. The decoder is drained
+/// after each chunk and decodings are recycled, as a caller would.
+fn check_decoded_in_place<'a>(
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    limits: Limits,
+    expected: &[StreamItem],
+) -> Result<(), String> {
+    let mut frames = FrameDecoder::with_limits(limits);
+    let (mut decoder, mut reference) = (Decoder::with_limits(limits), Decoder::with_limits(limits));
+    let mut got = 0usize;
+    let mut drain = |frames: &mut FrameDecoder| -> Result<(), String> {
+        while let Some(item) = frames.next_decoded(&mut decoder) {
+            let want = expected.get(got);
+            match (item, want) {
+                (DecodedItem::Garbage(garbage), Some(StreamItem::Garbage(want)))
+                    if garbage == *want => {}
+                (DecodedItem::Frame(frame), Some(StreamItem::Frame(want)))
+                    if (frame.protocol, frame.offset, frame.preamble_len)
+                        == (want.protocol, want.offset, want.preamble_len)
+                        && frame.bytes == &*want.bytes =>
+                {
+                    let split = reference.decode_stream_frame(want);
+                    if frame.decoded != split {
+                        return Err(format!(
+                            "stream: frame {got} decoded in place as {:?}, split off as {split:?}",
+                            frame.decoded
+                        ));
+                    }
+                    if let Ok(decoded) = split {
+                        reference.recycle(decoded);
+                    }
+                    if let Ok(decoded) = frame.decoded {
+                        decoder.recycle(decoded);
+                    }
+                }
+                (item, want) => {
+                    return Err(format!(
+                        "stream: item {got} decoded in place is {item:?}, expected {want:?}"
+                    ));
+                }
+            }
+            got = got.saturating_add(1);
+        }
+        Ok(())
+    };
+    for chunk in chunks {
+        frames.push(chunk);
+        drain(&mut frames)?;
+    }
+    frames.finish();
+    drain(&mut frames)?;
+    if got != expected.len() {
+        return Err(format!(
+            "stream: {got} items decoded in place, {} expected",
+            expected.len()
+        ));
+    }
+    Ok(())
 }
 
 /// The items cover `stream` exactly, in order; frames are what they claim to be.

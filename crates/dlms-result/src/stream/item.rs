@@ -56,6 +56,39 @@ impl StreamFrame {
     }
 }
 
+/// One item of a byte stream with its frame already decoded: what
+/// [`crate::FrameDecoder::next_decoded`] yields. It borrows the decoder's buffer, so it is
+/// used (and its [`Decoded`] handed back with [`crate::Decoder::recycle`]) before the next
+/// call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodedItem<'a> {
+    /// A complete frame whose link layer checks passed, and what decoding it gave.
+    Frame(DecodedFrame<'a>),
+    /// Bytes that are not part of any frame, skipped.
+    Garbage(Garbage),
+}
+
+/// A complete frame found in the stream, decoded in place: the [`StreamFrame`] that
+/// [`crate::FrameDecoder::next_item`] would have split off, and the answer
+/// [`crate::Decoder::decode_stream_frame`] would have given for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodedFrame<'a> {
+    /// The protocol whose link layer the frame passed (as [`StreamFrame::protocol`]).
+    pub protocol: Protocol,
+    /// Stream offset of the first byte of `bytes` (the first wake-up byte, if any).
+    pub offset: u64,
+    /// How many `FE` wake-up bytes precede the start byte.
+    pub preamble_len: usize,
+    /// The wake-up bytes and the frame, from the first `FE` (or the start byte) through the
+    /// end byte.
+    pub bytes: &'a [u8],
+    /// The frame decoded (offsets count from `bytes[0]`). An error means the link layer
+    /// passed but the rest did not, e.g. an APDU that does not parse.
+    pub decoded: Result<Decoded<'a>, DecodeError>,
+}
+
 /// A run of skipped bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
