@@ -237,14 +237,14 @@ impl Decoder {
         )
     }
 
-    /// Decodes `frame`, one whole DL/T 698.45 frame from its start byte (no wake-up bytes)
-    /// whose link layer the stream decoder has just checked in one pass, both CRCs included
-    /// (`dlt698::intact_len`), and whose bytes 5 and 7 are not `68`, so that DL/T 698.45 is
-    /// its only candidate protocol ([`candidates`]). For such bytes [`decode_reusing`] with
-    /// that mark tries the plain-frame shortcut with the checksums known and, if it hands
-    /// over, the general way without the shortcut: so does this, without working out again
-    /// what the stream decoder knows.
-    pub(crate) fn decode_intact_698<'a>(
+    /// Decodes `frame`, one DL/T 698.45 frame from its start byte (no wake-up bytes) whose
+    /// link layer the stream decoder has just checked, and whose bytes 5 and 7 are not `68`,
+    /// so that DL/T 698.45 is its only candidate protocol ([`candidates`]). For such bytes
+    /// [`decode_reusing`] with the stream's mark tries the plain-frame shortcut with the
+    /// checksums known and, if that hands over, the general way with the checksums known
+    /// and without the shortcut: so does this, without working out again what the stream
+    /// decoder knows (wake-up bytes, candidates, the mark).
+    pub(crate) fn decode_checked_698<'a>(
         &mut self,
         frame: &'a [u8],
     ) -> Result<Decoded<'a>, DecodeError> {

@@ -99,6 +99,17 @@ enum Found {
     Garbage(Garbage),
 }
 
+/// A DL/T 698.45 frame at the front of the buffer ([`FrameDecoder::front_698`]).
+#[derive(Clone, Copy)]
+enum Front698 {
+    /// Whole and intact, this long.
+    Intact(usize),
+    /// The one candidate, but not whole and intact: the full round decides.
+    NotIntact,
+    /// Not the one candidate (or the stream is not at a frame start): the usual verdict.
+    NotAlone,
+}
+
 /// What the bytes at a start byte are.
 #[derive(Debug, PartialEq, Eq)]
 enum Verdict {
@@ -156,14 +167,15 @@ impl FrameDecoder {
     /// [`FrameDecoder::finish`], when the stream is exhausted).
     pub fn next_item(&mut self) -> Option<StreamItem> {
         self.release();
-        if let Some(len) = self.intact_698_at_front() {
-            return Some(StreamItem::Frame(self.split_frame(
-                Protocol::Dlt698,
-                0,
+        let found = match self.front_698() {
+            Front698::Intact(len) => Found::Frame {
+                protocol: Protocol::Dlt698,
+                wake_up: 0,
                 len,
-            )));
-        }
-        Some(match self.next_found()? {
+            },
+            front => self.next_found(front)?,
+        };
+        Some(match found {
             Found::Frame {
                 protocol,
                 wake_up,
@@ -207,9 +219,12 @@ impl FrameDecoder {
     /// ```
     pub fn next_decoded(&mut self, decoder: &mut Decoder) -> Option<DecodedItem<'_>> {
         self.release();
-        let (protocol, wake_up, len, intact_698) = match self.intact_698_at_front() {
-            Some(len) => (Protocol::Dlt698, 0, len, true),
-            None => match self.next_found()? {
+        // `dlt698_alone`: a DL/T 698.45 frame whose bytes rule out the other protocols, from
+        // the fast path (the one case that matters for speed; any frame decodes correctly
+        // either way).
+        let (protocol, wake_up, len, dlt698_alone) = match self.front_698() {
+            Front698::Intact(len) => (Protocol::Dlt698, 0, len, true),
+            front => match self.next_found(front)? {
                 Found::Frame {
                     protocol,
                     wake_up,
@@ -224,8 +239,8 @@ impl FrameDecoder {
         self.handed_out = total;
         let bytes = self.buf.get(..total).unwrap_or_default();
         // The link layer's checksums were computed over these bytes just now.
-        let decoded = if intact_698 {
-            decoder.decode_intact_698(bytes)
+        let decoded = if dlt698_alone {
+            decoder.decode_checked_698(bytes)
         } else {
             decoder.decode_checked(
                 bytes,
@@ -244,28 +259,22 @@ impl FrameDecoder {
         }))
     }
 
-    /// The length of the DL/T 698.45 frame at the very front of the buffer, when the stream
-    /// is healthy there: nothing pending, no wake-up bytes, a start byte, and neither
-    /// Q/GDW 1376.1 nor DL/T 645-2007 possible ([`ruled_out`]), so that DL/T 698.45 is the
-    /// one protocol the full round would probe; and that probe's first, one-pass check
-    /// ([`dlt698::intact_len`], the whole frame with both CRCs) passes. The full round would
-    /// then answer this frame too (`the_fast_path_gives_the_general_loops_items`), so the
-    /// most common frame of a stream is found without the round's bookkeeping: about 80
-    /// instructions of the ≈ 800 a typical 30-byte frame costs to split and decode
-    /// (`benches/frames.rs`, `frame_decoder_typical`). Anything else (`None`) goes the
-    /// general way, which may ask the same question again.
+    /// What the front of the buffer holds when the stream is healthy there (nothing pending,
+    /// no wake-up bytes, a start byte) and neither Q/GDW 1376.1 nor DL/T 645-2007 can be
+    /// there ([`dlt698_alone`]), so that DL/T 698.45 is the one protocol the round of probes
+    /// would ask: the length of its frame when its probe's first, one-pass check
+    /// ([`dlt698::intact_len`], the whole frame with both CRCs) passes. The round would then
+    /// answer this frame too (`the_fast_path_gives_the_general_loops_items`), so the most
+    /// common frame of a stream is found without the round's bookkeeping: about 80
+    /// instructions of the ≈ 800 a typical 30-byte frame cost to split and decode
+    /// (`benches/frames.rs`, `frame_decoder_typical`).
     #[inline]
-    fn intact_698_at_front(&self) -> Option<usize> {
-        if self.pending.is_some() {
-            return None;
-        }
-        let [START, _, _, _, _, fifth, _, seventh, ..] = self.buf[..] else {
-            return None;
-        };
-        if fifth == START || seventh == START {
-            return None;
+    fn front_698(&self) -> Front698 {
+        if self.pending.is_some() || self.buf.first() != Some(&START) || !dlt698_alone(&self.buf) {
+            return Front698::NotAlone;
         }
         dlt698::intact_len::<VERIFY>(&self.buf, &self.limits)
+            .map_or(Front698::NotIntact, Front698::Intact)
     }
 
     /// Drops the frame last handed out by [`FrameDecoder::next_decoded`] from the buffer.
@@ -276,9 +285,12 @@ impl FrameDecoder {
         }
     }
 
-    /// The next frame or garbage report, as [`FrameDecoder::next_item`] describes; the frame
-    /// is still at the front of the buffer.
-    fn next_found(&mut self) -> Option<Found> {
+    /// The next frame or garbage report, as [`FrameDecoder::next_item`] describes, when the
+    /// front of the buffer is not an intact DL/T 698.45 frame (`front`, which
+    /// [`FrameDecoder::front_698`] found); the frame is still at the front of the buffer.
+    /// (The callers ask [`FrameDecoder::front_698`] first, inlined: the one case of a
+    /// healthy stream then costs no call; `benches/frames.rs`, `frame_decoder_typical`.)
+    fn next_found(&mut self, front: Front698) -> Option<Found> {
         // Fast path: in a healthy stream the buffer starts with the next frame's start byte,
         // with no garbage waiting to be reported. That case is decided here, in a function
         // small enough to be cheap to enter; everything else goes round the general loop,
@@ -288,7 +300,13 @@ impl FrameDecoder {
         // `frame_decoder`). Counting wake-up bytes here as well cost more than it saved.
         let mut first_verdict = None;
         if self.pending.is_none() && self.buf.first() == Some(&START) {
-            let verdict = self.verdict(&self.buf);
+            let verdict = match front {
+                Front698::Intact(len) => Verdict::Frame(Protocol::Dlt698, len),
+                // The fast verdict would ask the same one-pass check again before the full
+                // round; with the other two protocols ruled out the two verdicts agree.
+                Front698::NotIntact => self.full_verdict(&self.buf),
+                Front698::NotAlone => self.verdict(&self.buf),
+            };
             if let Verdict::Frame(protocol, len) = verdict
                 && len > 0
                 && len <= self.buf.len()
@@ -505,6 +523,14 @@ fn ruled_out(protocol: Protocol, candidate: &[u8]) -> bool {
         Protocol::Dlt698 => return false,
     };
     candidate.get(second_start).is_some_and(|&b| b != START)
+}
+
+/// Whether the bytes at a start byte rule out both Q/GDW 1376.1 and DL/T 645-2007
+/// ([`ruled_out`]), leaving DL/T 698.45 the one protocol a frame there can be: bytes 5 and 7
+/// are there and are not `68`. [`crate::decode`] then has DL/T 698.45 as its one candidate
+/// too.
+fn dlt698_alone(candidate: &[u8]) -> bool {
+    ruled_out(Protocol::Gdw1376, candidate) && ruled_out(Protocol::Dlt645, candidate)
 }
 
 /// A length as a stream offset.
