@@ -36,7 +36,9 @@ const WAKE_UP: u8 = 0xFE;
 ///
 /// [`FrameDecoder`] takes chunks ([`FrameDecoder::push`]) and yields [`StreamItem`]s
 /// ([`FrameDecoder::next_item`]): complete frames split off its buffer without copying, and
-/// reports of the bytes it skipped. It
+/// reports of the bytes it skipped. [`FrameDecoder::next_decoded`] yields the same items with
+/// each frame decoded where it lies, which is faster when the frames need not outlive the
+/// call. It
 ///
 /// - skips bytes that cannot start a frame, and `FE` bytes not followed by a frame;
 /// - at each start byte `68`, asks the link layer of Q/GDW 1376.1, DL/T 645-2007 and
@@ -191,9 +193,10 @@ impl FrameDecoder {
     ///
     /// The item borrows this decoder's buffer, so it is dropped before the next call; hand its
     /// [`crate::Decoded`] back with [`Decoder::recycle`] and a whole stream decodes without
-    /// allocating per frame. Splitting a frame off as a [`StreamFrame`] (a reference-counted
-    /// buffer, so that it can outlive the call) costs about a tenth of splitting and decoding
-    /// a typical 30-byte response (`benches/frames.rs`, `frame_decoder_typical`).
+    /// allocating per frame. A frame split off as a [`StreamFrame`] can outlive the call (it
+    /// holds a reference-counted buffer), but splitting it off and decoding it as a second
+    /// step takes about a quarter more work for a typical 30-byte response
+    /// (`benches/frames.rs`, `frame_decoder_typical`; docs/performance.md).
     ///
     /// ```
     /// use dlms_result::{DecodedItem, Decoder, FrameDecoder, ResultCode};
@@ -265,8 +268,8 @@ impl FrameDecoder {
     /// would ask: the length of its frame when its probe's first, one-pass check
     /// ([`dlt698::intact_len`], the whole frame with both CRCs) passes. The round would then
     /// answer this frame too (`the_fast_path_gives_the_general_loops_items`), so the most
-    /// common frame of a stream is found without the round's bookkeeping: about 80
-    /// instructions of the ≈ 800 a typical 30-byte frame cost to split and decode
+    /// common frame of a stream is found without the round's bookkeeping: about 60
+    /// instructions of the ≈ 490 a typical 30-byte frame cost to split off before
     /// (`benches/frames.rs`, `frame_decoder_typical`).
     #[inline]
     fn front_698(&self) -> Front698 {
