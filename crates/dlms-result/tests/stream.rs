@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use dlms_result::test_util::render::read_annotated_hex;
 use dlms_result::test_util::{dlt645, dlt698, gdw1376};
 use dlms_result::{
-    FrameDecoder, FrameReader, GarbageReason, Limits, MAX_PREAMBLE, Protocol, StreamItem,
+    DecodedItem, Decoder, FrameDecoder, FrameReader, GarbageReason, Limits, MAX_PREAMBLE, Protocol,
+    StreamItem, decode,
 };
 use proptest::prelude::*;
 
@@ -345,6 +346,70 @@ fn frame_reader_matches_the_decoder() {
             reader.decoder().position(),
             u64::try_from(bytes.len()).unwrap()
         );
+    }
+}
+
+/// One event of a reader, comparable across the two ways of reading: a frame by its place and
+/// bytes, a garbage report, or an I/O error's message.
+#[derive(Debug, PartialEq)]
+enum Event {
+    Frame(Protocol, u64, usize, Vec<u8>),
+    Garbage(dlms_result::Garbage),
+    Error(String),
+}
+
+#[test]
+fn frame_reader_decodes_in_place_as_it_iterates() {
+    fn trickle(bytes: &[u8], step: usize, fail_at_end: bool) -> Trickle<'_> {
+        Trickle {
+            bytes,
+            step,
+            interrupt: false,
+            fail_at_end,
+        }
+    }
+    for (_, bytes) in streams() {
+        for (step, fail_at_end) in [(1, false), (3, true), (64, false), (10_000, true)] {
+            let iterated: Vec<Event> = FrameReader::new(trickle(&bytes, step, fail_at_end))
+                .map(|item| match item {
+                    Ok(StreamItem::Frame(f)) => {
+                        Event::Frame(f.protocol, f.offset, f.preamble_len, f.bytes.to_vec())
+                    }
+                    Ok(StreamItem::Garbage(g)) => Event::Garbage(g),
+                    Ok(other) => panic!("unexpected item {other:?}"),
+                    Err(e) => Event::Error(e.to_string()),
+                })
+                .collect();
+            let mut reader = FrameReader::new(trickle(&bytes, step, fail_at_end));
+            let mut decoder = Decoder::new();
+            let mut in_place = Vec::new();
+            while let Some(item) = reader.next_decoded(&mut decoder) {
+                in_place.push(match item {
+                    Ok(DecodedItem::Frame(frame)) => {
+                        assert_eq!(frame.decoded, decode(frame.bytes), "step {step}");
+                        let event = Event::Frame(
+                            frame.protocol,
+                            frame.offset,
+                            frame.preamble_len,
+                            frame.bytes.to_vec(),
+                        );
+                        if let Ok(decoded) = frame.decoded {
+                            decoder.recycle(decoded);
+                        }
+                        event
+                    }
+                    Ok(DecodedItem::Garbage(g)) => Event::Garbage(g),
+                    Ok(other) => panic!("unexpected item {other:?}"),
+                    Err(e) => Event::Error(e.to_string()),
+                });
+            }
+            assert_eq!(in_place, iterated, "step {step}");
+            assert_eq!(
+                iterated.contains(&Event::Error("line dropped".to_owned())),
+                fail_at_end
+            );
+            assert!(reader.next_decoded(&mut decoder).is_none());
+        }
     }
 }
 

@@ -8,9 +8,9 @@ use crate::{
 use super::checks::{check_error, check_results};
 
 /// The stream decoder over `data[1..]`: fed in chunks whose sizes come from `data[0]`, then in
-/// one piece, then through a [`FrameReader`], then in the chunks again decoding in place
-/// ([`FrameDecoder::next_decoded`]). All four give the same items, and a frame decoded in place
-/// decodes as the frame split off does; the items tile
+/// one piece, then through a [`FrameReader`], then decoding in place
+/// ([`FrameDecoder::next_decoded`] in the chunks, [`FrameReader::next_decoded`]). All give the
+/// same items, and a frame decoded in place decodes as the frame split off does; the items tile
 /// the stream in order (nothing lost, nothing reported twice); every frame starts with its
 /// `FE` preamble and `68`, and decodes with its offsets inside it; the decoder never buffers
 /// more than one frame plus its preamble.
@@ -48,6 +48,7 @@ pub fn stream(data: &[u8]) -> Result<usize, String> {
         }
     }
     check_decoded_in_place(ChunkSizes::new(control, stream), limits, &whole)?;
+    check_reader_in_place(stream, limits, &whole)?;
     check_tiling(&whole, stream, limits)?;
     Ok(whole.len())
 }
@@ -135,6 +136,50 @@ fn check_decoded_in_place<'a>(
     if got != expected.len() {
         return Err(format!(
             "stream: {got} items decoded in place, {} expected",
+            expected.len()
+        ));
+    }
+    Ok(())
+}
+
+/// [`FrameReader::next_decoded`] over `stream` gives `expected`, each frame decoded as
+/// [`decode_with`] decodes its bytes.
+fn check_reader_in_place(
+    stream: &[u8],
+    limits: Limits,
+    expected: &[StreamItem],
+) -> Result<(), String> {
+    let mut reader = FrameReader::with_limits(stream, limits);
+    let mut decoder = Decoder::with_limits(limits);
+    let mut got = 0usize;
+    while let Some(item) = reader.next_decoded(&mut decoder) {
+        let item = item.map_err(|e| format!("stream: reading a slice failed: {e}"))?;
+        let same = match (&item, expected.get(got)) {
+            (DecodedItem::Garbage(garbage), Some(StreamItem::Garbage(want))) => garbage == want,
+            (DecodedItem::Frame(frame), Some(StreamItem::Frame(want))) => {
+                (frame.protocol, frame.offset, frame.preamble_len)
+                    == (want.protocol, want.offset, want.preamble_len)
+                    && frame.bytes == &*want.bytes
+                    && frame.decoded == decode_with(frame.bytes, &limits)
+            }
+            _ => false,
+        };
+        if !same {
+            return Err(format!(
+                "stream: FrameReader::next_decoded item {got} is {item:?}, expected {:?}",
+                expected.get(got)
+            ));
+        }
+        if let DecodedItem::Frame(frame) = item
+            && let Ok(decoded) = frame.decoded
+        {
+            decoder.recycle(decoded);
+        }
+        got = got.saturating_add(1);
+    }
+    if got != expected.len() {
+        return Err(format!(
+            "stream: FrameReader::next_decoded gave {got} items, {} expected",
             expected.len()
         ));
     }

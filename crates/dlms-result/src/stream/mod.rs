@@ -101,6 +101,23 @@ enum Found {
     Garbage(Garbage),
 }
 
+/// The next item of [`FrameDecoder::next_decoded`], found and not yet handed out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Next {
+    /// A frame of `protocol`, `len` bytes from its start byte, after `wake_up` wake-up bytes;
+    /// `dlt698_alone` when it is a DL/T 698.45 frame at the front whose bytes 5 and 7 rule
+    /// out the other protocols ([`dlt698_alone`]), from the fast path (the one case that
+    /// matters for speed; any frame decodes correctly either way).
+    Frame {
+        protocol: Protocol,
+        wake_up: usize,
+        len: usize,
+        dlt698_alone: bool,
+    },
+    /// A complete report of skipped bytes.
+    Garbage(Garbage),
+}
+
 /// A DL/T 698.45 frame at the front of the buffer ([`FrameDecoder::front_698`]).
 #[derive(Clone, Copy)]
 enum Front698 {
@@ -221,20 +238,52 @@ impl FrameDecoder {
     /// # Ok::<(), dlms_result::DecodeError>(())
     /// ```
     pub fn next_decoded(&mut self, decoder: &mut Decoder) -> Option<DecodedItem<'_>> {
+        let next = self.find_next()?;
+        Some(self.hand_out(next, decoder))
+    }
+
+    /// The next item for [`FrameDecoder::next_decoded`], found but not handed out: the
+    /// frame is still at the front of the buffer. (Finding and handing out are two steps so
+    /// that [`FrameReader::next_decoded`] can read more input between them without holding
+    /// a borrow of the buffer.)
+    #[inline]
+    pub(crate) fn find_next(&mut self) -> Option<Next> {
         self.release();
-        // `dlt698_alone`: a DL/T 698.45 frame whose bytes rule out the other protocols, from
-        // the fast path (the one case that matters for speed; any frame decodes correctly
-        // either way).
-        let (protocol, wake_up, len, dlt698_alone) = match self.front_698() {
-            Front698::Intact(len) => (Protocol::Dlt698, 0, len, true),
+        Some(match self.front_698() {
+            Front698::Intact(len) => Next::Frame {
+                protocol: Protocol::Dlt698,
+                wake_up: 0,
+                len,
+                dlt698_alone: true,
+            },
             front => match self.next_found(front)? {
                 Found::Frame {
                     protocol,
                     wake_up,
                     len,
-                } => (protocol, wake_up, len, false),
-                Found::Garbage(garbage) => return Some(DecodedItem::Garbage(garbage)),
+                } => Next::Frame {
+                    protocol,
+                    wake_up,
+                    len,
+                    dlt698_alone: false,
+                },
+                Found::Garbage(garbage) => Next::Garbage(garbage),
             },
+        })
+    }
+
+    /// Hands out the item [`FrameDecoder::find_next`] found, its frame decoded by `decoder`
+    /// where it lies; the frame's bytes leave the buffer on the next call.
+    #[inline]
+    pub(crate) fn hand_out(&mut self, next: Next, decoder: &mut Decoder) -> DecodedItem<'_> {
+        let (protocol, wake_up, len, dlt698_alone) = match next {
+            Next::Frame {
+                protocol,
+                wake_up,
+                len,
+                dlt698_alone,
+            } => (protocol, wake_up, len, dlt698_alone),
+            Next::Garbage(garbage) => return DecodedItem::Garbage(garbage),
         };
         let total = wake_up.saturating_add(len);
         let offset = self.base;
@@ -253,13 +302,13 @@ impl FrameDecoder {
                 },
             )
         };
-        Some(DecodedItem::Frame(DecodedFrame {
+        DecodedItem::Frame(DecodedFrame {
             protocol,
             offset,
             preamble_len: wake_up,
             bytes,
             decoded,
-        }))
+        })
     }
 
     /// What the front of the buffer holds when the stream is healthy there (nothing pending,
