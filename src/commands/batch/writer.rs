@@ -24,8 +24,8 @@ const HAND_OVER: usize = 256 << 10;
 /// thread delivering outputs waits here, which bounds memory.
 const QUEUED: usize = 2;
 
-/// Written buffers kept for reuse: a round has up to 64 batches (two blocks of the largest
-/// default size, 2 MiB, in 64 KiB batches). Reused buffers save growing each batch's buffer from nothing and the page faults
+/// Written buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
+/// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
 /// of memory the allocator had given back (`docs/performance.md`, "Batch").
 const MAX_SPARES: usize = 64;
 
