@@ -24,10 +24,11 @@ const HAND_OVER: usize = 256 << 10;
 /// thread delivering outputs waits here, which bounds memory.
 const QUEUED: usize = 2;
 
-/// Written buffers kept for reuse: a round has up to 64 batches (two 2 MiB blocks in 64 KiB
-/// batches). Reused buffers save growing each batch's buffer from nothing and the page faults
-/// of memory the allocator had given back (`docs/performance.md`, "Batch").
-const MAX_SPARES: usize = 64;
+/// Written buffers kept for reuse: a round has up to 128 batches (two blocks of the largest
+/// default size, 2 MiB, in 32 KiB batches; 16 with the 256 KiB blocks of one or two
+/// threads). Reused buffers save growing each batch's buffer from nothing and the page
+/// faults of memory the allocator had given back (`docs/performance.md`, "Batch").
+const MAX_SPARES: usize = 128;
 
 /// A buffer grown larger than this by an unusual batch is not kept.
 const MAX_KEPT: usize = 1 << 20;

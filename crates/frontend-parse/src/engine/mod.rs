@@ -42,6 +42,24 @@ use crate::summary::{DocumentSummary, Summary};
 /// The UTF-8 byte order mark, tolerated at the start of an input.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The block size that [`Options::block_size`] `0` stands for: 128 KiB a thread, at least
+/// 256 KiB and at most 2 MiB.
+///
+/// Small blocks keep the buffer that `read` copies into (from the page cache) in the core's
+/// L2 cache (512 KiB on the machine of `docs/performance.md`), where the splitter then reads
+/// it: on 1 GB with 2 threads and 32 KiB batches, 256 KiB blocks against 2 MiB took 55 %
+/// less system time (0.20–0.22 against 0.46–0.47 s) and 7–12 % less wall time, with 10
+/// against 14 MB of peak memory and byte-identical output; 128 KiB and 512 KiB blocks did
+/// not do as well, and reading 2 MiB blocks 256 KiB at a time saved nothing (the buffer, not
+/// the size of a read, is what matters; "Batch", "Blocks that stay in the cache"). But a
+/// round of parsing is at most two blocks, cut into batches of [`Options::batch_size`], so
+/// the block also bounds how many threads a round can keep busy: 128 KiB a thread gives
+/// each thread eight 32 KiB batches a round.
+fn auto_block_size(threads: usize) -> usize {
+    const PER_THREAD: usize = 128 << 10;
+    PER_THREAD.saturating_mul(threads).clamp(256 << 10, 2 << 20)
+}
+
 /// After a resynchronisation the next rounds are small (then grow back), so that damage
 /// costs little re-parsing however often it happens.
 const SMALL_ROUND: usize = 64 << 10;
@@ -59,8 +77,11 @@ pub struct Options {
     /// Threads that parse, the calling thread included; `0` means one per available core.
     pub threads: usize,
     /// Bytes read per block; each block also carries 64 KiB of headroom for the previous
-    /// block's unfinished element. The default, 2 MiB, runs as fast as 1 MiB and 4 MiB on
-    /// `fep gen` batches (`docs/performance.md`, "Batch"); peak memory grows with it.
+    /// block's unfinished element. `0`, the default, chooses from the number of threads that
+    /// parse: 128 KiB a thread, at least 256 KiB and at most 2 MiB, so that the block stays
+    /// in the core's cache while one or two threads split and parse it, and a round (at
+    /// most two blocks) still has four batches for every thread (`docs/performance.md`,
+    /// "Batch"). Peak memory grows with it.
     pub block_size: usize,
     /// Element bytes per batch handed to a worker.
     pub batch_size: usize,
@@ -98,15 +119,14 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             threads: 0,
-            // 2 MiB rather than 4: peak RSS is a few blocks (in flight, read ahead, queued),
-            // 33 MB with 4 MiB blocks against the 32 MB memory target, for no measurable speed
-            // (block sizes from 2 to 8 MiB measured within 2 %; `docs/performance.md`, "Batch").
-            block_size: 2 << 20,
-            // 64 KiB rather than 256: 32 batches a round leave little idle time at the end of
-            // a round, and batch outputs stay below the allocator's mmap threshold (no page
-            // faults per batch): 2 threads 247 → 303 MB/s together with the caller's thread
-            // parsing (`docs/performance.md`, "Batch"; 32 KiB measured the same).
-            batch_size: 64 << 10,
+            block_size: 0,
+            // 32 KiB: a round of two 256 KiB blocks (the block for 2 threads) is then 16
+            // batches, so the threads finish a round close together. With 64 KiB batches the
+            // 8 batches of such a round left the helpers idle at its end (1 GB on 2 threads:
+            // 1.06 s against 1.01 s; the criterion bench lost 10–15 %). Batch outputs stay
+            // below the allocator's mmap threshold (no page faults per batch; 256 KiB batches
+            // ran at 247 MB/s where 64 KiB ran at 303 MB/s: `docs/performance.md`, "Batch").
+            batch_size: 32 << 10,
             max_element_size: 16 << 20,
             response_flag: ResponseFlagMode::Dar,
             max_samples: 20,
@@ -266,7 +286,10 @@ impl Engine {
             ),
         };
         let options = Options {
-            block_size: options.block_size.max(1),
+            block_size: match options.block_size {
+                0 => auto_block_size(threads),
+                size => size,
+            },
             batch_size: options.batch_size.max(1),
             max_element_size: options.max_element_size.max(1),
             ..options
@@ -1598,5 +1621,35 @@ mod tests {
         assert!(!reads_ahead(0, ReadAhead::Auto));
         assert!(reads_ahead(cores, ReadAhead::Thread));
         assert!(!reads_ahead(1, ReadAhead::OnDemand));
+    }
+
+    #[test]
+    fn the_default_block_follows_the_threads() {
+        const KIB: usize = 1 << 10;
+        for (threads, size) in [
+            (1, 256),
+            (2, 256),
+            (3, 384),
+            (4, 512),
+            (16, 2048),
+            (17, 2048),
+            (usize::MAX, 2048),
+        ] {
+            assert_eq!(auto_block_size(threads), size * KIB, "{threads} threads");
+        }
+        let block_size = |threads, block_size| {
+            let options = Options {
+                threads,
+                block_size,
+                ..Options::default()
+            };
+            Engine::new(options).unwrap().options().block_size
+        };
+        assert_eq!(block_size(2, 0), 256 * KIB);
+        assert_eq!(block_size(4, 0), 512 * KIB);
+        // An explicit size is kept, whatever the threads.
+        assert_eq!(block_size(4, 97), 97);
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(block_size(0, 0), auto_block_size(cores));
     }
 }
