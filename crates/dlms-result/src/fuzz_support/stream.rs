@@ -95,32 +95,24 @@ fn check_decoded_in_place<'a>(
     let mut drain = |frames: &mut FrameDecoder| -> Result<(), String> {
         while let Some(item) = frames.next_decoded(&mut decoder) {
             let want = expected.get(got);
-            match (item, want) {
-                (DecodedItem::Garbage(garbage), Some(StreamItem::Garbage(want)))
-                    if garbage == *want => {}
-                (DecodedItem::Frame(frame), Some(StreamItem::Frame(want)))
-                    if (frame.protocol, frame.offset, frame.preamble_len)
-                        == (want.protocol, want.offset, want.preamble_len)
-                        && frame.bytes == &*want.bytes =>
-                {
-                    let split = reference.decode_stream_frame(want);
-                    if frame.decoded != split {
-                        return Err(format!(
-                            "stream: frame {got} decoded in place as {:?}, split off as {split:?}",
-                            frame.decoded
-                        ));
-                    }
-                    if let Ok(decoded) = split {
-                        reference.recycle(decoded);
-                    }
-                    if let Ok(decoded) = frame.decoded {
-                        decoder.recycle(decoded);
-                    }
-                }
-                (item, want) => {
+            if !same_item(&item, want) {
+                return Err(format!(
+                    "stream: item {got} decoded in place is {item:?}, expected {want:?}"
+                ));
+            }
+            if let (DecodedItem::Frame(frame), Some(StreamItem::Frame(want))) = (item, want) {
+                let split = reference.decode_stream_frame(want);
+                if frame.decoded != split {
                     return Err(format!(
-                        "stream: item {got} decoded in place is {item:?}, expected {want:?}"
+                        "stream: frame {got} decoded in place as {:?}, split off as {split:?}",
+                        frame.decoded
                     ));
+                }
+                if let Ok(decoded) = split {
+                    reference.recycle(decoded);
+                }
+                if let Ok(decoded) = frame.decoded {
+                    decoder.recycle(decoded);
                 }
             }
             got = got.saturating_add(1);
@@ -154,17 +146,11 @@ fn check_reader_in_place(
     let mut got = 0usize;
     while let Some(item) = reader.next_decoded(&mut decoder) {
         let item = item.map_err(|e| format!("stream: reading a slice failed: {e}"))?;
-        let same = match (&item, expected.get(got)) {
-            (DecodedItem::Garbage(garbage), Some(StreamItem::Garbage(want))) => garbage == want,
-            (DecodedItem::Frame(frame), Some(StreamItem::Frame(want))) => {
-                (frame.protocol, frame.offset, frame.preamble_len)
-                    == (want.protocol, want.offset, want.preamble_len)
-                    && frame.bytes == &*want.bytes
-                    && frame.decoded == decode_with(frame.bytes, &limits)
-            }
-            _ => false,
+        let decodes_as_its_bytes = match &item {
+            DecodedItem::Frame(frame) => frame.decoded == decode_with(frame.bytes, &limits),
+            _ => true,
         };
-        if !same {
+        if !same_item(&item, expected.get(got)) || !decodes_as_its_bytes {
             return Err(format!(
                 "stream: FrameReader::next_decoded item {got} is {item:?}, expected {:?}",
                 expected.get(got)
@@ -184,6 +170,21 @@ fn check_reader_in_place(
         ));
     }
     Ok(())
+}
+
+/// Whether an item decoded in place is the item `want` that [`FrameDecoder::next_item`] gave:
+/// the same garbage report, or a frame at the same place with the same bytes (its decoding is
+/// compared by the callers).
+fn same_item(item: &DecodedItem<'_>, want: Option<&StreamItem>) -> bool {
+    match (item, want) {
+        (DecodedItem::Garbage(garbage), Some(StreamItem::Garbage(want))) => garbage == want,
+        (DecodedItem::Frame(frame), Some(StreamItem::Frame(want))) => {
+            (frame.protocol, frame.offset, frame.preamble_len)
+                == (want.protocol, want.offset, want.preamble_len)
+                && frame.bytes == &*want.bytes
+        }
+        _ => false,
+    }
 }
 
 /// The items cover `stream` exactly, in order; frames are what they claim to be.

@@ -88,8 +88,8 @@ impl<R: Read> FrameReader<R> {
     /// ```
     pub fn next_decoded(&mut self, decoder: &mut Decoder) -> Option<io::Result<DecodedItem<'_>>> {
         loop {
-            if let Some(next) = self.decoder.find_next() {
-                return Some(Ok(self.decoder.hand_out(next, decoder)));
+            if let Some(found) = self.decoder.find_next() {
+                return Some(Ok(self.decoder.hand_out(found, decoder)));
             }
             if self.ended {
                 return None;

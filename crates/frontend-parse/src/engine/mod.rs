@@ -80,8 +80,8 @@ pub struct Options {
     /// block's unfinished element. `0`, the default, chooses from the number of threads that
     /// parse: 128 KiB a thread, at least 256 KiB and at most 2 MiB, so that the block stays
     /// in the core's cache while one or two threads split and parse it, and a round (at
-    /// most two blocks) still has four batches for every thread (`docs/performance.md`,
-    /// "Batch"). Peak memory grows with it.
+    /// most two blocks) still has eight batches of 32 KiB for every thread
+    /// (`docs/performance.md`, "Batch"). Peak memory grows with it.
     pub block_size: usize,
     /// Element bytes per batch handed to a worker.
     pub batch_size: usize,
