@@ -24,9 +24,9 @@ const HAND_OVER: usize = 256 << 10;
 /// thread delivering outputs waits here, which bounds memory.
 const QUEUED: usize = 2;
 
-/// Written buffers kept for reuse: a round has up to 128 batches (two blocks of the largest
-/// default size, 2 MiB, in 32 KiB batches; 16 with the 256 KiB blocks of one or two
-/// threads). Reused buffers save growing each batch's buffer from nothing and the page
+/// Written buffers kept for reuse: a round has about 128 full batches at most (two blocks of
+/// the largest default size, 2 MiB, in 32 KiB batches; 16 with the 256 KiB blocks of one or
+/// two threads), and with several threads a few smaller ones at its end. Reused buffers save growing each batch's buffer from nothing and the page
 /// faults of memory the allocator had given back (`docs/performance.md`, "Batch").
 const MAX_SPARES: usize = 128;
 

@@ -1596,21 +1596,15 @@ fn batches(events: &[Event], batch_size: usize, threads: usize) -> Vec<Range<usi
         Event::Element { start, end, .. } => end.saturating_sub(start),
         _ => 0,
     };
-    let tapered = threads > 1;
-    let mut left: usize = if tapered {
-        events.iter().map(element_bytes).sum()
-    } else {
-        0
-    };
+    let mut left: usize = events.iter().map(element_bytes).sum();
     let share = threads.saturating_mul(2);
-    let smallest = (batch_size / 8).max(1);
-    let target = |left: usize| {
-        if tapered {
-            batch_size.min(left.checked_div(share).unwrap_or(0).max(smallest))
-        } else {
-            batch_size
-        }
+    // One thread waits for nobody: its batches never get smaller than `batch_size`.
+    let smallest = if threads > 1 {
+        (batch_size / 8).max(1)
+    } else {
+        batch_size
     };
+    let target = |left: usize| batch_size.min(left.checked_div(share).unwrap_or(0).max(smallest));
     let mut batches = Vec::new();
     let mut start = 0usize;
     let mut bytes = 0usize;
