@@ -231,10 +231,12 @@ pub(crate) fn split_array(
         } else {
             (opens.count_ones() as usize, closes.count_ones() as usize)
         };
-        if depth >= close_count.saturating_add(2) {
-            // Deep inside an element all chunk long (even if every closing bracket came
-            // first, the depth stays at 2 or more): no element starts or ends here, only the
-            // depth changes. Most chunks are like this, and their brackets need no walk.
+        if depth > close_count {
+            // Inside an element all chunk long (even if every closing bracket came first,
+            // the depth stays at 1 or more): an element ends only where a closing bracket
+            // takes the depth from 1 to 0, and starts only at depth 0, so neither happens
+            // here and only the depth changes. Most chunks are like this, and their brackets
+            // need no walk.
             depth = depth.saturating_add(open_count).saturating_sub(close_count);
             base = end;
             continue;

@@ -221,6 +221,36 @@ mod tests {
     }
 
     #[test]
+    fn element_ends_at_every_chunk_offset_and_depth() {
+        // The bitmask splitter skips the bracket walk of a chunk where the depth cannot
+        // reach 0: shift elements of every nesting depth across the 64-byte chunk grid so
+        // that their closing brackets (and the next element's opening one) fall at every
+        // offset, including chunks that begin exactly one level above the end.
+        for nesting in 1..=5 {
+            let element = format!(
+                r#"{{"k":{}1{}}}"#,
+                "[".repeat(nesting - 1),
+                "]".repeat(nesting - 1)
+            );
+            for pad in 0..130 {
+                let input = format!("{}{element},{element} , {element}]", " ".repeat(pad));
+                let (found, stop) = events(&input);
+                let elements = found
+                    .iter()
+                    .filter(|event| matches!(event, ArrayEvent::Element { .. }))
+                    .count();
+                assert_eq!(elements, 3, "{input:?}");
+                assert_eq!(
+                    stop,
+                    SplitStop::ArrayEnd {
+                        pos: input.len() - 1
+                    }
+                );
+            }
+        }
+    }
+
+    #[test]
     fn long_strings_and_escapes_across_chunks() {
         let long = "x".repeat(200);
         let escapes = "\\\\".repeat(40);
