@@ -447,7 +447,8 @@ fn escape_length(bytes: &[u8], pos: usize) -> Scan<usize> {
             // U+D800–U+DFFF (surrogates) are left to simd-json, as `escape` leaves them.
             let surrogate = matches!(hex[0], b'd' | b'D')
                 && matches!(hex[1], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F');
-            if hex.iter().all(u8::is_ascii_hexdigit) && !surrogate {
+            let [a, b, c, d] = *hex;
+            if is_hex_digit(a) & is_hex_digit(b) & is_hex_digit(c) & is_hex_digit(d) && !surrogate {
                 Ok(6)
             } else {
                 Err(GiveUp)
@@ -455,6 +456,30 @@ fn escape_length(bytes: &[u8], pos: usize) -> Scan<usize> {
         }
         _ => Err(GiveUp),
     }
+}
+
+/// Which bytes are hexadecimal digits (RFC 8259 §7, `\uXXXX`).
+#[expect(
+    clippy::indexing_slicing,
+    reason = "built at compile time, where `get_mut` is not available; a u8 index is below 256"
+)]
+const HEX_DIGITS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0u8;
+    loop {
+        table[byte as usize] = byte.is_ascii_hexdigit();
+        if byte == u8::MAX {
+            break table;
+        }
+        byte += 1;
+    }
+};
+
+/// One table lookup, where `u8::is_ascii_hexdigit` takes three range tests (a branch-free
+/// form of those tests measured slower still): the four digits of every `\uXXXX` escape
+/// are tested, and escapes are most of the bytes of `ensure_ascii` writers' Chinese text.
+fn is_hex_digit(byte: u8) -> bool {
+    HEX_DIGITS.get(usize::from(byte)).copied().unwrap_or(false)
 }
 
 struct Scanner<'t, 'b> {
@@ -617,20 +642,15 @@ impl<'t> Scanner<'t, '_> {
         self.advance(1);
         let start = self.pos;
         let mut escaped = false;
-        let mut high_bits = 0u64;
+        let mut non_ascii = false;
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if let Some(end) = self.string_blocks(&mut escaped, &mut non_ascii)? {
+            return self.close_string(start, end, escaped, non_ascii);
+        }
         loop {
-            high_bits |= self.skip_to_special_byte();
+            non_ascii |= self.skip_to_special_byte() & HIGH_BITS != 0;
             match self.peek()? {
-                b'"' => {
-                    let end = self.pos;
-                    self.advance(1);
-                    // Only strings may hold non-ASCII bytes: check them here (RFC 8259 §8.1).
-                    if high_bits & HIGH_BITS != 0 {
-                        let contents = self.bytes.get(start..end).ok_or(GiveUp)?;
-                        core::str::from_utf8(contents).map_err(|_| GiveUp)?;
-                    }
-                    return Ok((end, escaped));
-                }
+                b'"' => return self.close_string(start, self.pos, escaped, non_ascii),
                 b'\\' => {
                     escaped = true;
                     let length = escape_length(self.bytes, self.pos)?;
@@ -640,6 +660,77 @@ impl<'t> Scanner<'t, '_> {
                 _ => return Err(GiveUp),
             }
         }
+    }
+
+    /// [`Scanner::string`] over whole 16-byte blocks: every special byte of a block is taken
+    /// from the block's mask, so a string dense with escapes (`\u6e29\u5ea6…`, as
+    /// `ensure_ascii` writers send Chinese text) loads and compares each block once, not
+    /// once per escape. `Some(end)` at the closing quote (the cursor at it); `None` with the
+    /// cursor on the first byte whose block would run past the element, for the byte-wise
+    /// loop to finish. Non-ASCII bytes before the stop set `non_ascii` (an escape's own
+    /// bytes are ASCII, as [`escape_length`] checks).
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline]
+    fn string_blocks(&mut self, escaped: &mut bool, non_ascii: &mut bool) -> Scan<Option<usize>> {
+        while let Some(block) = self.bytes.get(self.pos..).and_then(<[u8]>::first_chunk) {
+            let (mut pending, high) = special_and_high_bytes(block);
+            let base = self.pos;
+            loop {
+                if pending == 0 {
+                    // Nothing left to stop at in this block (escapes that ran past it
+                    // leave below).
+                    *non_ascii |= high != 0;
+                    self.advance(16);
+                    break;
+                }
+                let at = pending.trailing_zeros();
+                let pos = base.wrapping_add(at as usize);
+                match self.bytes.get(pos) {
+                    Some(b'"') => {
+                        *non_ascii |= high & ((1u32 << at).wrapping_sub(1)) != 0;
+                        self.pos = pos;
+                        return Ok(Some(pos));
+                    }
+                    Some(b'\\') => {
+                        *escaped = true;
+                        let next = at.wrapping_add(
+                            u32::try_from(escape_length(self.bytes, pos)?).unwrap_or(u32::MAX),
+                        );
+                        if next >= 16 {
+                            // The escape ends in a later block: start there.
+                            *non_ascii |= high != 0;
+                            self.pos = base.wrapping_add(next as usize);
+                            break;
+                        }
+                        // Stops inside the escape (the quote of `\"`, the second
+                        // backslash of `\\`) are its own bytes, not stops.
+                        pending &= u32::MAX << next;
+                    }
+                    // A control character (RFC 8259 §7): simd-json reports it.
+                    _ => return Err(GiveUp),
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Ends the string whose contents are `start..end` (the cursor at its closing quote):
+    /// checks them as UTF-8 if they have non-ASCII bytes, and steps over the quote.
+    #[inline]
+    fn close_string(
+        &mut self,
+        start: usize,
+        end: usize,
+        escaped: bool,
+        non_ascii: bool,
+    ) -> Scan<(usize, bool)> {
+        self.advance(1);
+        // Only strings may hold non-ASCII bytes: check them here (RFC 8259 §8.1).
+        if non_ascii {
+            let contents = self.bytes.get(start..end).ok_or(GiveUp)?;
+            core::str::from_utf8(contents).map_err(|_| GiveUp)?;
+        }
+        Ok((end, escaped))
     }
 
     /// Moves the cursor to the next `"`, `\` or control character (or the end), eight bytes
@@ -1087,6 +1178,77 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// RFC 8259 §7 one byte at a time: where the string opening at `bytes[0]` ends and
+    /// whether it has escapes, or `None` where the scanner must give up (an error, a control
+    /// character, a surrogate escape, invalid UTF-8, no closing quote).
+    fn reference_string(bytes: &[u8]) -> Option<(usize, bool)> {
+        let mut at = 1;
+        let mut escaped = false;
+        loop {
+            match *bytes.get(at)? {
+                b'"' => {
+                    core::str::from_utf8(&bytes[1..at]).ok()?;
+                    return Some((at, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    at += escape(bytes, at).ok()?.0;
+                }
+                0..0x20 => return None,
+                _ => at += 1,
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Strings made of plain runs, escapes (valid, cut short, invalid, surrogates),
+        /// quotes, control characters and UTF-8 (valid and not), at every length and offset
+        /// around the 16-byte blocks, end where the byte-wise reading ends.
+        #[test]
+        fn strings_end_where_a_bytewise_reading_ends(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "abcdefghijklmno", "\\\"", "\\\\", "\\/", "\\n", "\\u6e29",
+                    "\\u00B0", "\\ud83d", "\\u12", "\\x", "\\", "\"", "\u{1}", "\u{1f}", "é", "温度",
+                    "\u{7f}",
+                ]),
+                0..24,
+            ),
+            invalid_utf8 in proptest::option::of(0usize..40),
+            lead in 0usize..16,
+        ) {
+            let mut bytes = " ".repeat(lead).into_bytes();
+            bytes.push(b'"');
+            for piece in &pieces {
+                bytes.extend_from_slice(piece.as_bytes());
+            }
+            if let Some(at) = invalid_utf8 {
+                let at = (lead + 1 + at).min(bytes.len());
+                bytes.insert(at, 0xff);
+            }
+            let expected = reference_string(&bytes[lead..])
+                .map(|(end, escaped)| (end + lead, escaped));
+            let mut buffers = ScanBuffers::default();
+            let mut scanner = Scanner {
+                bytes: &bytes,
+                pos: lead,
+                buffers: &mut buffers,
+            };
+            let found = scanner.string().ok();
+            proptest::prop_assert_eq!(found, expected, "{:?}", String::from_utf8_lossy(&bytes));
+            if let Some((end, _)) = found {
+                proptest::prop_assert_eq!(scanner.pos, end + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn hex_digits_are_the_ascii_hex_digits() {
+        for byte in 0..=255u8 {
+            assert_eq!(is_hex_digit(byte), byte.is_ascii_hexdigit(), "{byte:#x}");
         }
     }
 
