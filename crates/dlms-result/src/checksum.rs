@@ -28,7 +28,8 @@ pub(crate) const VERIFY: bool = false;
 /// matching: the stream decoder computed them over these very bytes (see
 /// `shared_bytes::CheckedFrame`). Every other check still runs. A constant parameter rather
 /// than an argument, so that the code that verifies (every caller but the stream's decode)
-/// carries no trace of it.
+/// carries no trace of it. (The DL/T 645-2007 and Q/GDW 1376.1 frame decoders pick it with a
+/// flag, one level up: see `decode::decode_as`.)
 pub(crate) const KNOWN: bool = true;
 
 /// Feeds `data` to a CRC-16/X-25 register (not yet complemented: the CRC of the bytes fed

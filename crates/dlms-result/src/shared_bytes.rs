@@ -21,7 +21,8 @@ use crate::result::Protocol;
 pub struct SharedBytes(Bytes, Option<CheckedFrame>);
 
 /// What the stream decoder established about the bytes it split off: from `start` on they are
-/// one frame of `protocol` whose link-layer checksums match (DL/T 698.45 HCS and FCS).
+/// one frame of `protocol` whose link-layer checksums match (DL/T 698.45 HCS and FCS, the CS
+/// byte sum of DL/T 645-2007 and Q/GDW 1376.1).
 ///
 /// Only the stream decoder attaches it ([`SharedBytes::checked_frame`]), and the bytes of a
 /// [`SharedBytes`] cannot change after that: whatever a caller does to a

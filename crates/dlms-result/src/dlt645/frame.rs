@@ -13,7 +13,7 @@
 //! Under `cfg(fuzzing)` the checksum is computed but not compared, so fuzzers reach the
 //! decoding behind it; checksum failures are covered by unit tests instead.
 
-use crate::checksum::sum8;
+use crate::checksum::{VERIFY, sum8};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::parse::{PResult, fail, take, take_array, to_decode_error, u8};
@@ -52,7 +52,7 @@ impl<'a> Frame<'a> {
     /// A [`DecodeError`] whose offset counts from the start of `input`.
     pub fn parse(input: &'a [u8]) -> Result<(Self, &'a [u8]), DecodeError> {
         let start = crate::decode::wake_up_len(input);
-        let frame = Self::parse_at(input, start, &Limits::DEFAULT)?;
+        let frame = Self::parse_at::<VERIFY>(input, start, &Limits::DEFAULT)?;
         let rest = input
             .get(start.saturating_add(frame.frame_len())..)
             .unwrap_or_default();
@@ -60,14 +60,16 @@ impl<'a> Frame<'a> {
     }
 
     /// Parses the frame whose first `68` is `input[start]`; offsets count from `input[0]`.
-    pub(crate) fn parse_at(
+    /// With `CHECKSUMS_KNOWN` ([`crate::checksum::KNOWN`]) CS is not summed (the stream
+    /// decoder did, over the same bytes) and everything else is checked as usual.
+    pub(crate) fn parse_at<const CHECKSUMS_KNOWN: bool>(
         input: &'a [u8],
         start: usize,
         limits: &Limits,
     ) -> Result<Self, DecodeError> {
         let frame = input.get(start..).unwrap_or_default();
-        let (_, (address, control, data, checksum)) =
-            fields(frame, limits).map_err(|e| to_decode_error(frame, start, e))?;
+        let (_, (address, control, data, checksum)) = fields::<CHECKSUMS_KNOWN>(frame, limits)
+            .map_err(|e| to_decode_error(frame, start, e))?;
         Ok(Self {
             preamble_len: start,
             address,
@@ -158,8 +160,11 @@ impl core::fmt::Debug for Frame<'_> {
 }
 
 /// The fields after the first `68`: address, C, DATA and CS, with the second start byte, the
-/// checksum and the end byte checked.
-fn fields<'a>(frame: &'a [u8], limits: &Limits) -> PResult<'a, ([u8; 6], u8, &'a [u8], u8)> {
+/// checksum (unless `CHECKSUMS_KNOWN`) and the end byte checked.
+fn fields<'a, const CHECKSUMS_KNOWN: bool>(
+    frame: &'a [u8],
+    limits: &Limits,
+) -> PResult<'a, ([u8; 6], u8, &'a [u8], u8)> {
     let (rest, start) = u8(frame)?;
     if start != START {
         return fail(frame, DecodeErrorKind::BadStart { found: start });
@@ -177,17 +182,21 @@ fn fields<'a>(frame: &'a [u8], limits: &Limits) -> PResult<'a, ([u8; 6], u8, &'a
     }
     let (at_cs, data) = take(usize::from(len))(at_len)?;
     let (at_end, checksum) = u8(at_cs)?;
-    let summed = frame
-        .get(..DATA_OFFSET.saturating_add(data.len()))
-        .map_or(0, sum8);
-    if summed != checksum && !cfg!(fuzzing) {
-        return fail(
-            at_cs,
-            DecodeErrorKind::ChecksumMismatch {
-                expected: summed,
-                found: checksum,
-            },
-        );
+    if !CHECKSUMS_KNOWN {
+        // DL/T 645-2007 §4.1 (校验码 CS): the modulo-256 sum of every byte from the first
+        // `68` through the end of DATA. When known, the stream's probe summed these bytes.
+        let summed = frame
+            .get(..DATA_OFFSET.saturating_add(data.len()))
+            .map_or(0, sum8);
+        if summed != checksum && !cfg!(fuzzing) {
+            return fail(
+                at_cs,
+                DecodeErrorKind::ChecksumMismatch {
+                    expected: summed,
+                    found: checksum,
+                },
+            );
+        }
     }
     let (rest, end) = u8(at_end)?;
     if end != END {
@@ -262,7 +271,7 @@ mod tests {
     #[test]
     fn limit_applies_to_the_declared_length() {
         let limits = Limits::DEFAULT.with_max_frame_len(18);
-        let e = Frame::parse_at(&READ, 0, &limits).unwrap_err();
+        let e = Frame::parse_at::<VERIFY>(&READ, 0, &limits).unwrap_err();
         assert_eq!(e.kind(), DecodeErrorKind::BadLength { declared: 19 });
         assert_eq!(e.offset(), 9);
     }

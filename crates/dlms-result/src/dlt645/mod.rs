@@ -14,6 +14,7 @@ pub use control::{Control, Function};
 pub use error_word::{ERR_BITS, ErrorBit, SERR_BITS, error_bits};
 pub use frame::Frame;
 
+use crate::checksum::{KNOWN, VERIFY};
 use crate::decode::Decoded;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
@@ -22,15 +23,23 @@ use crate::result::{AccessResult, Protocol};
 
 /// Decodes the frame whose first `68` is `input[start]`; offsets are relative to `input`.
 /// Bytes after the end byte are left to the caller. The results are collected into `spare`,
-/// an empty list whose allocation is reused.
+/// an empty list whose allocation is reused. With `checksums_known` the stream decoder
+/// vouches for CS (`shared_bytes::CheckedFrame`), which is then not summed again; everything
+/// else is checked as usual. (A flag rather than a constant parameter: see
+/// `decode::decode_as`.)
 pub(crate) fn decode_frame<'a>(
     input: &'a [u8],
     start: usize,
     limits: &Limits,
     _nesting: u8,
     spare: Vec<AccessResult<'a>>,
+    checksums_known: bool,
 ) -> Result<Decoded<'a>, DecodeError> {
-    let frame = Frame::parse_at(input, start, limits)?;
+    let frame = if checksums_known {
+        Frame::parse_at::<KNOWN>(input, start, limits)
+    } else {
+        Frame::parse_at::<VERIFY>(input, start, limits)
+    }?;
     let results = results::results(&frame, start, spare)?;
     Ok(Decoded {
         protocol: Protocol::Dlt645,
@@ -54,7 +63,7 @@ pub(crate) fn decode_frame<'a>(
 /// The answer only ever moves from `Incomplete` to one of the others as bytes are added, so a
 /// stream decoder gets the same answer whatever the chunk boundaries.
 pub(crate) fn probe(input: &[u8], limits: &Limits) -> Probe {
-    match Frame::parse_at(input, 0, limits) {
+    match Frame::parse_at::<VERIFY>(input, 0, limits) {
         Ok(frame) => Probe::Frame(frame.frame_len()),
         // A complete parser reports a short input as truncated; every other error is
         // decided by bytes that are already there and cannot change.

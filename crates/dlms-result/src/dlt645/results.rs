@@ -88,11 +88,12 @@ pub(crate) fn results<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checksum::VERIFY;
     use crate::test_util::dlt645::{FrameBuilder, acknowledge, read_request};
 
     fn results_of(frame: &[u8]) -> Vec<AccessResult<'_>> {
         let start = crate::decode::wake_up_len(frame);
-        let parsed = Frame::parse_at(frame, start, &crate::Limits::DEFAULT).unwrap();
+        let parsed = Frame::parse_at::<VERIFY>(frame, start, &crate::Limits::DEFAULT).unwrap();
         results(&parsed, start, Vec::new()).unwrap()
     }
 
@@ -118,7 +119,7 @@ mod tests {
     #[test]
     fn a_read_answer_needs_its_data_identifier() {
         let frame = FrameBuilder::new([1; 6], 0x91).data(&[1, 2, 3]).build();
-        let parsed = Frame::parse_at(&frame, 0, &crate::Limits::DEFAULT).unwrap();
+        let parsed = Frame::parse_at::<VERIFY>(&frame, 0, &crate::Limits::DEFAULT).unwrap();
         let e = results(&parsed, 0, Vec::new()).unwrap_err();
         assert_eq!(e.offset(), LENGTH_OFFSET);
         assert_eq!(e.kind(), DecodeErrorKind::BadLength { declared: 15 });

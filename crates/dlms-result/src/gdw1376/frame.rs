@@ -15,7 +15,7 @@
 //!
 //! Under `cfg(fuzzing)` the checksum is computed but not compared.
 
-use crate::checksum::sum8;
+use crate::checksum::{VERIFY, sum8};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
 use crate::parse::{PResult, fail, le_u16, offset_in, take, take_array, to_decode_error, u8};
@@ -85,7 +85,7 @@ impl<'a> Frame<'a> {
     /// A [`DecodeError`] whose offset counts from the start of `input`.
     pub fn parse(input: &'a [u8]) -> Result<(Self, &'a [u8]), DecodeError> {
         let start = crate::decode::wake_up_len(input);
-        let frame = Self::parse_at(input, start, &Limits::DEFAULT)?;
+        let frame = Self::parse_at::<VERIFY>(input, start, &Limits::DEFAULT)?;
         let rest = input
             .get(start.saturating_add(frame.frame_len())..)
             .unwrap_or_default();
@@ -93,14 +93,16 @@ impl<'a> Frame<'a> {
     }
 
     /// Parses the frame whose first `68` is `input[start]`; offsets count from `input[0]`.
-    pub(crate) fn parse_at(
+    /// With `CHECKSUMS_KNOWN` ([`crate::checksum::KNOWN`]) CS is not summed (the stream
+    /// decoder did, over the same bytes) and everything else is checked as usual.
+    pub(crate) fn parse_at<const CHECKSUMS_KNOWN: bool>(
         input: &'a [u8],
         start: usize,
         limits: &Limits,
     ) -> Result<Self, DecodeError> {
         let frame = input.get(start..).unwrap_or_default();
         let (_, (protocol_id, user, checksum)) =
-            link(frame, limits).map_err(|e| to_decode_error(frame, start, e))?;
+            link::<CHECKSUMS_KNOWN>(frame, limits).map_err(|e| to_decode_error(frame, start, e))?;
         let (after_seq, fixed) = header(user).map_err(|e| to_decode_error(frame, start, e))?;
         let (_, (units, aux)) = split_aux(after_seq, &fixed, user.len())
             .map_err(|e| to_decode_error(frame, start, e))?;
@@ -124,7 +126,8 @@ impl<'a> Frame<'a> {
     /// Checks the link layer only (start bytes, length fields, checksum, end byte) of the
     /// frame whose first `68` is `input[0]` and returns its length.
     pub(crate) fn link_len(input: &[u8], limits: &Limits) -> Result<usize, DecodeError> {
-        let (_, (_, user, _)) = link(input, limits).map_err(|e| to_decode_error(input, 0, e))?;
+        let (_, (_, user, _)) =
+            link::<VERIFY>(input, limits).map_err(|e| to_decode_error(input, 0, e))?;
         Ok(user.len().saturating_add(OVERHEAD))
     }
 
@@ -218,8 +221,11 @@ impl core::fmt::Debug for Frame<'_> {
     }
 }
 
-/// `68 L L 68`, the user data, CS and `16`.
-fn link<'a>(frame: &'a [u8], limits: &Limits) -> PResult<'a, (ProtocolId, &'a [u8], u8)> {
+/// `68 L L 68`, the user data, CS (summed unless `CHECKSUMS_KNOWN`) and `16`.
+fn link<'a, const CHECKSUMS_KNOWN: bool>(
+    frame: &'a [u8],
+    limits: &Limits,
+) -> PResult<'a, (ProtocolId, &'a [u8], u8)> {
     let (at_len, start) = u8(frame)?;
     if start != START {
         return fail(frame, DecodeErrorKind::BadStart { found: start });
@@ -258,15 +264,19 @@ fn link<'a>(frame: &'a [u8], limits: &Limits) -> PResult<'a, (ProtocolId, &'a [u
     }
     let (at_cs, user) = take(user_len)(at_user)?;
     let (at_end, checksum) = u8(at_cs)?;
-    let summed = sum8(user);
-    if summed != checksum && !cfg!(fuzzing) {
-        return fail(
-            at_cs,
-            DecodeErrorKind::ChecksumMismatch {
-                expected: summed,
-                found: checksum,
-            },
-        );
+    if !CHECKSUMS_KNOWN {
+        // Q/GDW 1376.1 帧校验和 CS: the modulo-256 sum of the user data. When known, the
+        // stream's probe summed these bytes.
+        let summed = sum8(user);
+        if summed != checksum && !cfg!(fuzzing) {
+            return fail(
+                at_cs,
+                DecodeErrorKind::ChecksumMismatch {
+                    expected: summed,
+                    found: checksum,
+                },
+            );
+        }
     }
     let (rest, end) = u8(at_end)?;
     if end != END {

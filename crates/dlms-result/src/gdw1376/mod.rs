@@ -20,6 +20,7 @@ pub use control::{Control, Seq};
 pub use frame::{Frame, ProtocolId};
 pub use unit::ALL_POINTS;
 
+use crate::checksum::{KNOWN, VERIFY};
 use crate::decode::Decoded;
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
@@ -28,15 +29,23 @@ use crate::result::{AccessResult, Protocol};
 
 /// Decodes the frame whose first `68` is `input[start]`; offsets are relative to `input`.
 /// Bytes after the end byte are left to the caller. The results are collected into `spare`,
-/// an empty list whose allocation is reused.
+/// an empty list whose allocation is reused. With `checksums_known` the stream decoder
+/// vouches for CS (`shared_bytes::CheckedFrame`), which is then not summed again; everything
+/// else is checked as usual. (A flag rather than a constant parameter: see
+/// `decode::decode_as`.)
 pub(crate) fn decode_frame<'a>(
     input: &'a [u8],
     start: usize,
     limits: &Limits,
     _nesting: u8,
     spare: Vec<AccessResult<'a>>,
+    checksums_known: bool,
 ) -> Result<Decoded<'a>, DecodeError> {
-    let frame = Frame::parse_at(input, start, limits)?;
+    let frame = if checksums_known {
+        Frame::parse_at::<KNOWN>(input, start, limits)
+    } else {
+        Frame::parse_at::<VERIFY>(input, start, limits)
+    }?;
     let (service, results) = results::results(&frame, start, limits, spare)?;
     Ok(Decoded {
         protocol: Protocol::Gdw1376,

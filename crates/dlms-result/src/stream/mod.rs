@@ -909,6 +909,261 @@ mod tests {
         assert_eq!(frame.bytes, SharedBytes::from(good));
     }
 
+    /// Every DL/T 645-2007 and Q/GDW 1376.1 frame under `fixtures/frames/` (the `invalid/`
+    /// ones too: a bad CS, a bad end byte, cut short, …), with the protocol of its directory
+    /// and whether it is one of the valid ones.
+    fn fixtures_645_1376() -> &'static [(Protocol, bool, Vec<u8>)] {
+        static FRAMES: std::sync::LazyLock<Vec<(Protocol, bool, Vec<u8>)>> =
+            std::sync::LazyLock::new(|| {
+                let root =
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/frames");
+                let mut frames = Vec::new();
+                for (dir, protocol, valid) in [
+                    ("dlt645", Protocol::Dlt645, true),
+                    ("dlt645/invalid", Protocol::Dlt645, false),
+                    ("gdw1376", Protocol::Gdw1376, true),
+                    ("gdw1376/invalid", Protocol::Gdw1376, false),
+                ] {
+                    let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+                        .unwrap()
+                        .map(|entry| entry.unwrap().path())
+                        .filter(|path| path.extension().is_some_and(|ext| ext == "hex"))
+                        .collect();
+                    paths.sort();
+                    assert!(!paths.is_empty(), "no fixtures in {dir}");
+                    for path in paths {
+                        let text = std::fs::read_to_string(&path).unwrap();
+                        let bytes = crate::test_util::render::read_annotated_hex(&text).unwrap();
+                        frames.push((protocol, valid, bytes));
+                    }
+                }
+                frames
+            });
+        &FRAMES
+    }
+
+    /// Sets the CS of the `protocol` frame in `bytes` (after any wake-up bytes) to the sum of
+    /// what it covers, where its L puts CS inside `bytes`: a changed frame whose link layer
+    /// may pass again.
+    fn reseal(bytes: &mut [u8], protocol: Protocol) {
+        use crate::checksum::sum8;
+        let start = crate::decode::wake_up_len(bytes);
+        let frame = &mut bytes[start..];
+        let (from, cs_at) = match protocol {
+            // DL/T 645-2007: 68 A×6 68 C L DATA CS 16, CS over everything before it.
+            Protocol::Dlt645 => match frame.get(9) {
+                Some(&len) => (0, 10 + usize::from(len)),
+                None => return,
+            },
+            // Q/GDW 1376.1: 68 L L 68 user-data CS 16, L bits 2–15 the user data length.
+            Protocol::Gdw1376 => match frame.get(1..3) {
+                Some(l) => (6, 6 + usize::from(u16::from_le_bytes([l[0], l[1]]) >> 2)),
+                None => return,
+            },
+            Protocol::Dlt698 => return,
+        };
+        if cs_at < frame.len() {
+            frame[cs_at] = sum8(&frame[from..cs_at]);
+        }
+    }
+
+    /// One piece of a stream of DL/T 645-2007 and Q/GDW 1376.1 fixture frames: noise, wake-up
+    /// bytes, the fixture, sometimes a byte changed (and then sometimes its CS made right
+    /// again) or cut short.
+    #[expect(clippy::type_complexity, reason = "a proptest strategy tuple")]
+    fn fixture_pieces() -> impl proptest::strategy::Strategy<
+        Value = Vec<(
+            Vec<u8>,
+            usize,
+            proptest::sample::Index,
+            Option<(proptest::sample::Index, u8, bool)>,
+            Option<proptest::sample::Index>,
+        )>,
+    > {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            (
+                proptest::collection::vec(any::<u8>(), 0..6),
+                0usize..3,
+                any::<proptest::sample::Index>(),
+                prop_oneof![
+                    2 => Just(None),
+                    2 => (any::<proptest::sample::Index>(), any::<u8>(), any::<bool>()).prop_map(Some),
+                ],
+                prop_oneof![8 => Just(None), 1 => any::<proptest::sample::Index>().prop_map(Some)],
+            ),
+            1..8,
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// DL/T 645-2007 and Q/GDW 1376.1 frames found in a stream carry the stream's mark
+        /// (their CS is then not summed again) and decode exactly as their bytes do through
+        /// `decode_with`, which sums it: whole fixtures, the invalid ones, changed ones (CS
+        /// made right again or not), cut ones, and the frame length limit of the decoder
+        /// tighter or looser than the stream's.
+        #[test]
+        fn marked_645_and_1376_frames_decode_as_their_bytes(
+            pieces in fixture_pieces(),
+            chunk in 1usize..48,
+            stream_limit in proptest::option::of(0usize..80),
+            decoder_limit in proptest::option::of(0usize..80),
+        ) {
+            let fixtures = fixtures_645_1376();
+            let mut stream = Vec::new();
+            for (noise, wake_up, which, damage, cut) in &pieces {
+                let (protocol, _, fixture) = &fixtures[which.index(fixtures.len())];
+                let mut frame = fixture.clone();
+                if let Some((at, byte, sealed)) = damage {
+                    let at = at.index(frame.len());
+                    frame[at] = *byte;
+                    if *sealed {
+                        reseal(&mut frame, *protocol);
+                    }
+                }
+                if let Some(cut) = cut {
+                    frame.truncate(cut.index(frame.len() + 1));
+                }
+                stream.extend(noise);
+                stream.extend(core::iter::repeat_n(WAKE_UP, *wake_up));
+                stream.extend(frame);
+            }
+            let limit = |max: Option<usize>| {
+                max.map_or(Limits::DEFAULT, |max| Limits::DEFAULT.with_max_frame_len(max))
+            };
+            let (stream_limits, decoder_limits) = (limit(stream_limit), limit(decoder_limit));
+
+            // Decoded in place.
+            let mut frames = FrameDecoder::with_limits(stream_limits);
+            let mut decoder = Decoder::with_limits(decoder_limits);
+            let mut in_place = Vec::new();
+            let mut check = |frames: &mut FrameDecoder| -> Result<(), proptest::test_runner::TestCaseError> {
+                while let Some(item) = frames.next_decoded(&mut decoder) {
+                    if let DecodedItem::Frame(frame) = item {
+                        let full = crate::decode_with(frame.bytes, &decoder_limits);
+                        proptest::prop_assert_eq!(&frame.decoded, &full, "{:02X?}", frame.bytes);
+                        in_place.push(frame.bytes.to_vec());
+                        if let Ok(decoded) = frame.decoded {
+                            decoder.recycle(decoded);
+                        }
+                    }
+                }
+                Ok(())
+            };
+            for piece in stream.chunks(chunk) {
+                frames.push(piece);
+                check(&mut frames)?;
+            }
+            frames.finish();
+            check(&mut frames)?;
+
+            // Split off, then decoded from the marked bytes.
+            let mut frames = FrameDecoder::with_limits(stream_limits);
+            let mut split = Vec::new();
+            for piece in stream.chunks(chunk) {
+                frames.push(piece);
+                split.extend(drain(&mut frames));
+            }
+            frames.finish();
+            split.extend(drain(&mut frames));
+            let mut reused = Decoder::with_limits(decoder_limits);
+            let mut split_bytes = Vec::new();
+            for item in split {
+                let StreamItem::Frame(frame) = item else { continue };
+                proptest::prop_assert_eq!(
+                    frame.bytes.checked(),
+                    Some(CheckedFrame { protocol: frame.protocol, start: frame.preamble_len })
+                );
+                let full = crate::decode_with(&frame.bytes, &decoder_limits);
+                proptest::prop_assert_eq!(&frame.decode(&decoder_limits), &full);
+                proptest::prop_assert_eq!(&reused.decode_stream_frame(&frame), &full);
+                split_bytes.push(frame.bytes.to_vec());
+            }
+            proptest::prop_assert_eq!(in_place, split_bytes);
+        }
+    }
+
+    #[test]
+    fn every_645_and_1376_fixture_is_found_marked_and_decodes_as_its_bytes() {
+        let mut marked = 0;
+        for (protocol, valid, fixture) in fixtures_645_1376() {
+            let mut decoder = FrameDecoder::new();
+            decoder.push(&[0x55, 0x68]);
+            decoder.push(fixture);
+            decoder.finish();
+            let frames: Vec<StreamFrame> = drain(&mut decoder)
+                .into_iter()
+                .filter_map(|item| match item {
+                    StreamItem::Frame(frame) => Some(frame),
+                    StreamItem::Garbage(_) => None,
+                })
+                .collect();
+            for frame in &frames {
+                assert_eq!(frame.decode(&Limits::DEFAULT), crate::decode(&frame.bytes));
+            }
+            if *valid {
+                let [frame] = &frames[..] else {
+                    panic!("{fixture:02X?}: {frames:?}")
+                };
+                assert_eq!(frame.protocol, *protocol);
+                assert_eq!(&*frame.bytes, &fixture[..]);
+                assert!(frame.bytes.checked().is_some());
+                assert!(frame.decode(&Limits::DEFAULT).is_ok());
+                marked += 1;
+            }
+        }
+        assert!(marked >= 30, "{marked}");
+    }
+
+    #[test]
+    fn a_wrong_sum_is_reported_off_the_stream() {
+        use crate::test_util::{dlt645, gdw1376};
+        for good in [
+            dlt645::abnormal([1; 6], 0x11, 0x02),
+            gdw1376::confirm_each(0x04, &[(1, 10, 0), (2, 10, 1)]).build(),
+        ] {
+            let mut decoder = FrameDecoder::new();
+            decoder.push(&good);
+            let Some(StreamItem::Frame(frame)) = decoder.next_item() else {
+                panic!("no frame")
+            };
+            assert!(frame.bytes.checked().is_some());
+            assert_eq!(frame.decode(&Limits::DEFAULT), crate::decode(&good));
+            // CS sits before the end byte.
+            let cs_at = good.len() - 2;
+            let mut bad = good.clone();
+            bad[cs_at] = bad[cs_at].wrapping_add(1);
+            let is_sum_error = |result: Result<crate::Decoded<'_>, crate::DecodeError>| {
+                let e = result.unwrap_err();
+                e.offset() == cs_at
+                    && e.kind()
+                        == DecodeErrorKind::ChecksumMismatch {
+                            expected: good[cs_at],
+                            found: bad[cs_at],
+                        }
+            };
+            // Plain decoding, a reused decoder, and a stream frame whose bytes were replaced
+            // (they carry no mark) all sum CS.
+            assert!(is_sum_error(crate::decode(&bad)));
+            assert!(is_sum_error(Decoder::new().decode(&bad)));
+            let mut changed = frame.clone();
+            changed.bytes = SharedBytes::from(bad.clone());
+            assert!(is_sum_error(changed.decode(&Limits::DEFAULT)));
+            assert!(is_sum_error(Decoder::new().decode_stream_frame(&changed)));
+            // The stream does not take it for a frame.
+            let mut decoder = FrameDecoder::new();
+            decoder.push(&bad);
+            decoder.finish();
+            assert!(
+                drain(&mut decoder)
+                    .iter()
+                    .all(|item| matches!(item, StreamItem::Garbage(_)))
+            );
+        }
+    }
+
     #[test]
     fn the_smallest_limit_still_tiles() {
         let stream = [0x68, 0x00, 0xFE, 0x68, 0x16, 0x55];
