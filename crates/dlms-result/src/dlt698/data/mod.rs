@@ -16,7 +16,7 @@ use super::axdr::{self, DATE_TIME_S_LEN, TI_LEN};
 mod table;
 
 pub use table::data_type_name;
-use table::{Shape, data_type};
+use table::{Shape, shape};
 
 /// Work still to do on the walker's stack.
 #[derive(Clone, Copy, Debug)]
@@ -200,7 +200,7 @@ impl DataWalker {
 /// a typical GET-Response-Normal (`benches/frames.rs`, `get_response_normal_30`).
 pub(super) fn scalar(input: &[u8]) -> Option<(&[u8], &[u8])> {
     let (&tag, content) = input.split_first()?;
-    let content_len = match data_type(tag)?.shape {
+    let content_len = match shape(tag)? {
         Shape::Fixed(n) => n,
         // A short-form A-XDR length; the long forms take the full walk.
         Shape::Bytes => match content.first() {
@@ -220,10 +220,10 @@ pub(crate) fn data<'a>(input: &'a [u8], limits: &Limits) -> PResult<'a, &'a [u8]
 /// One value: its tag and whatever follows it; nested `Data` are scheduled on the stack.
 fn value<'a>(input: &'a [u8], walk: &mut Walk<'_, '_>) -> PResult<'a, ()> {
     let (rest, tag) = u8(input)?;
-    let Some(data_type) = data_type(tag) else {
+    let Some(shape) = shape(tag) else {
         return fail(input, DecodeErrorKind::InvalidDataTag { tag });
     };
-    match data_type.shape {
+    match shape {
         Shape::Fixed(n) => axdr::skip(rest, n),
         Shape::Bytes => axdr::octet_string(rest).map(|(rest, _)| (rest, ())),
         Shape::Bits => {

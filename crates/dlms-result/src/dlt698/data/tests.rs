@@ -16,6 +16,8 @@ fn table_is_sorted_unique_and_indexed() {
     for tag in 0..=u8::MAX {
         let row = DATA_TYPES.iter().find(|t| t.tag == tag);
         assert_eq!(data_type_name(tag), row.map(|t| t.name), "tag {tag}");
+        // The walker's table of shapes is the table's.
+        assert_eq!(shape(tag), row.map(|t| t.shape), "tag {tag}");
     }
     for undefined in [7u8, 8, 11, 13, 14, 19, 29, 79, 97, 255] {
         assert_eq!(data_type_name(undefined), None);
