@@ -53,7 +53,18 @@ impl Control {
     }
 
     /// The service name, e.g. `read-data-response`, `read-data-abnormal`, `write-data-request`.
+    // A byte is always below the table's 256 entries, so the index cannot fail (and a const
+    // fn cannot call `get`).
+    #[allow(clippy::indexing_slicing)]
     pub const fn service(self) -> &'static str {
+        // One load from a table built at compile time instead of the match over function and
+        // kind: 23 instructions a DL/T 645 frame less (callgrind, `Decoder::decode` over the
+        // DL/T 645 fixtures: 426.9 -> 404.0 a frame).
+        SERVICES[self.0 as usize]
+    }
+
+    /// [`Control::service`] worked out by matching: what [`SERVICES`] is built from.
+    const fn service_matched(self) -> &'static str {
         let kind = if self.0 & 0x80 == 0 {
             ServiceKind::Request
         } else if self.is_abnormal() {
@@ -64,6 +75,19 @@ impl Control {
         self.function().service(kind)
     }
 }
+
+/// Every control byte's service name ([`Control::service`]), indexed by the byte.
+// Evaluated at compile time: an index out of range fails the build, never a run.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const SERVICES: [&str; 256] = {
+    let mut names = [""; 256];
+    let mut byte = 0;
+    while byte < names.len() {
+        names[byte] = Control(byte as u8).service_matched();
+        byte += 1;
+    }
+    names
+};
 
 impl fmt::Debug for Control {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -214,6 +238,8 @@ mod tests {
             assert_eq!(c.get(), byte);
             assert_eq!(c.function().get(), byte & 0x1F);
             let service = c.service();
+            // The table is the match it was built from, for every byte.
+            assert_eq!(service, c.service_matched(), "{byte:#04x}");
             let suffix = match (byte & 0x80 != 0, byte & 0x40 != 0) {
                 (false, _) => "-request",
                 (true, false) => "-response",

@@ -104,7 +104,7 @@ impl<'a> Frame<'a> {
     pub fn address(&self) -> Option<Address> {
         let kind = if self.address == [0x99; 6] {
             AddressKind::Broadcast
-        } else if self.address.contains(&0xAA) {
+        } else if has_wildcard(self.address) {
             AddressKind::Wildcard
         } else {
             AddressKind::Single
@@ -147,6 +147,19 @@ impl<'a> Frame<'a> {
         };
         Some(word)
     }
+}
+
+/// Whether any of the six address bytes is the wildcard `AA`, tested on the six bytes as one
+/// word: `contains` (and `iter().any`) compiled to a byte loop, and this saves 21
+/// instructions a DL/T 645 frame (callgrind, `Decoder::decode` over the DL/T 645 fixtures:
+/// 404.0 -> 383.0 a frame).
+fn has_wildcard(address: [u8; 6]) -> bool {
+    let [a0, a1, a2, a3, a4, a5] = address;
+    // Bytes equal to `AA` become zero; the two padding bytes become `AA`, never zero.
+    let word = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, 0, 0]) ^ 0xAAAA_AAAA_AAAA_AAAA;
+    // The classic exact test for a zero byte in a word: the lowest zero byte borrows
+    // through its high bit, which no non-zero byte below it can do.
+    word.wrapping_sub(0x0101_0101_0101_0101) & !word & 0x8080_8080_8080_8080 != 0
 }
 
 impl core::fmt::Debug for Frame<'_> {
@@ -291,5 +304,32 @@ mod tests {
             Frame::parse(&frame).unwrap().0.address().unwrap().kind(),
             AddressKind::Broadcast
         );
+    }
+
+    /// The word-wide wildcard test against the slice's `contains`: one byte of every value at
+    /// every position, the others ordinary digits or all `AA` / `99`.
+    #[test]
+    fn wildcard_anywhere_in_the_address() {
+        for fill in [0x11, 0x99, 0xAA] {
+            for at in 0..6 {
+                for byte in 0..=u8::MAX {
+                    let mut address = [fill; 6];
+                    address[at] = byte;
+                    let mut frame = READ;
+                    frame[1..7].copy_from_slice(&address);
+                    frame[17] = sum8(&frame[..17]);
+                    let expected = if address == [0x99; 6] {
+                        AddressKind::Broadcast
+                    } else if address.contains(&0xAA) {
+                        AddressKind::Wildcard
+                    } else {
+                        AddressKind::Single
+                    };
+                    let found = Frame::parse(&frame).unwrap().0.address().unwrap();
+                    assert_eq!(found.kind(), expected, "{address:02X?}");
+                    assert_eq!(found.wire_bytes(), address);
+                }
+            }
+        }
     }
 }

@@ -51,7 +51,8 @@ impl UnitId {
         Ok(Units {
             points: self.points(),
             classes: self.classes()?,
-            current: None,
+            point: 0,
+            classes_left: Bits::mask(0, 0),
         })
     }
 }
@@ -61,21 +62,25 @@ impl UnitId {
 pub(crate) struct Units {
     points: Bits,
     classes: Bits,
-    current: Option<(u16, Bits)>,
+    /// The point whose classes are being named.
+    point: u16,
+    /// The classes of `point` not named yet (none before the first point).
+    classes_left: Bits,
 }
 
 impl Iterator for Units {
     type Item = (u16, u16);
 
     fn next(&mut self) -> Option<(u16, u16)> {
+        // The point and the classes left in fields of their own, not in an `Option` of a
+        // pair: 30 instructions a Q/GDW 1376.1 frame less (callgrind, `Decoder::decode` over
+        // the Q/GDW 1376.1 fixtures: 553.7 -> 523.2 a frame).
         loop {
-            if let Some((pn, classes)) = &mut self.current
-                && let Some(fn_) = classes.next()
-            {
-                return Some((*pn, fn_));
+            if let Some(fn_) = self.classes_left.next() {
+                return Some((self.point, fn_));
             }
-            let pn = self.points.next()?;
-            self.current = Some((pn, self.classes.clone()));
+            self.point = self.points.next()?;
+            self.classes_left = self.classes.clone();
         }
     }
 }
@@ -83,9 +88,10 @@ impl Iterator for Units {
 /// The values named by a bit mask: bit `b` set names `base + b + 1`.
 #[derive(Clone, Debug)]
 pub(crate) struct Bits {
+    /// The bits not yet named.
     mask: u8,
     base: u16,
-    next_bit: u32,
+    /// The one value of an identifier that names a single value (then `mask` is 0).
     single: Option<u16>,
 }
 
@@ -94,7 +100,6 @@ impl Bits {
         Self {
             mask,
             base,
-            next_bit: 0,
             single: None,
         }
     }
@@ -103,7 +108,6 @@ impl Bits {
         Self {
             mask: 0,
             base: 0,
-            next_bit: 8,
             single: Some(value),
         }
     }
@@ -113,19 +117,17 @@ impl Iterator for Bits {
     type Item = u16;
 
     fn next(&mut self) -> Option<u16> {
-        if let Some(value) = self.single.take() {
-            return Some(value);
+        // The lowest bit left, found at once and then cleared: stepping through the eight
+        // positions one by one cost 75 instructions a Q/GDW 1376.1 frame more (callgrind,
+        // `Decoder::decode` over the Q/GDW 1376.1 fixtures: 628.8 -> 553.7 a frame).
+        if self.mask == 0 {
+            return self.single.take();
         }
-        while self.next_bit < 8 {
-            let bit = self.next_bit;
-            self.next_bit = self.next_bit.wrapping_add(1);
-            if self.mask.wrapping_shr(bit) & 1 == 1 {
-                // bit < 8, base ≤ 254 × 8: no overflow.
-                let offset = u16::try_from(bit).unwrap_or(0).wrapping_add(1);
-                return Some(self.base.wrapping_add(offset));
-            }
-        }
-        None
+        // bit < 8, base ≤ 255 × 8: no overflow.
+        let bit = self.mask.trailing_zeros();
+        self.mask &= self.mask.wrapping_sub(1);
+        let offset = u16::try_from(bit).unwrap_or(0).wrapping_add(1);
+        Some(self.base.wrapping_add(offset))
     }
 }
 
@@ -170,6 +172,44 @@ mod tests {
             [(9, 1), (9, 2), (11, 1), (11, 2)]
         );
         assert_eq!(units([0xFF, 0x01, 0xFF, 0x00]).len(), 64);
+    }
+
+    /// Every mask names its set bits in ascending order, as a walk over the eight positions
+    /// does; a single value is named once.
+    #[test]
+    fn bits_name_every_set_bit_in_order() {
+        for mask in 0..=u8::MAX {
+            for base in [0u16, 8, 1016, 2040] {
+                let walked: Vec<u16> = (0..8u16)
+                    .filter(|bit| mask >> bit & 1 == 1)
+                    .map(|bit| base + bit + 1)
+                    .collect();
+                assert_eq!(Bits::mask(mask, base).collect::<Vec<_>>(), walked);
+            }
+        }
+        assert_eq!(Bits::single(7).collect::<Vec<_>>(), [7]);
+        assert_eq!(Bits::single(ALL_POINTS).collect::<Vec<_>>(), [ALL_POINTS]);
+    }
+
+    /// The pairs are every point with every class, points first, as two nested loops over
+    /// the points and the classes name them.
+    #[test]
+    fn units_are_every_point_with_every_class() {
+        for da1 in 0..=u8::MAX {
+            for da2 in [0u8, 1, 2, 0xFF] {
+                for dt1 in [1u8, 2, 5, 0x81, 0xFF] {
+                    for dt2 in [0u8, 3, 0xFF] {
+                        let id = UnitId([da1, da2, dt1, dt2]);
+                        let classes = id.classes().unwrap();
+                        let nested: Vec<(u16, u16)> = id
+                            .points()
+                            .flat_map(|pn| classes.clone().map(move |fn_| (pn, fn_)))
+                            .collect();
+                        assert_eq!(units([da1, da2, dt1, dt2]), nested, "{:02X?}", id.0);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -31,9 +31,9 @@ use crate::status::ServiceStatus;
 
 use super::axdr;
 use super::data::DataWalker;
-pub(super) use plain::response as plain_response;
 #[cfg(test)]
 pub(crate) use plain::strategies as plain_strategies;
+pub(super) use plain::{response as plain_response, tag as plain_response_tag};
 use service::Body;
 pub use service::{UNKNOWN_APDU, service_names};
 

@@ -62,6 +62,29 @@ const PLAIN: [(ServiceId, bool, Item); 7] = [
     ),
 ];
 
+/// The lowest and highest APDU tag of [`PLAIN`], worked out when the crate is built.
+const PLAIN_TAGS: (u8, u8) = {
+    let (mut low, mut high) = (u8::MAX, u8::MIN);
+    let mut rows: &[(ServiceId, bool, Item)] = &PLAIN;
+    while let [(id, _, _), rest @ ..] = rows {
+        if id.tag < low {
+            low = id.tag;
+        }
+        if id.tag > high {
+            high = id.tag;
+        }
+        rows = rest;
+    }
+    (low, high)
+};
+
+/// Whether an APDU with this tag can be a plain response: `false` rules [`response`] out
+/// before the frame's addresses are read (`plain_frame`). Most frames the shortcut hands
+/// to the general way leave here: a request, a security or proxy response, a link APDU.
+pub(in crate::dlt698) const fn tag(tag: u8) -> bool {
+    PLAIN_TAGS.0 <= tag && tag <= PLAIN_TAGS.1
+}
+
 /// A service the table must have; only ever evaluated for a constant, so a missing one stops
 /// the build, never a run.
 #[expect(
@@ -338,6 +361,16 @@ mod tests {
     use crate::limits::Limits;
     use crate::result::AccessResult;
     use crate::test_util::render::read_annotated_hex;
+
+    /// The tag test lets through exactly the tags of the plain services: none of them is
+    /// sent the general way before its APDU is read, and no other tag costs the addresses.
+    #[test]
+    fn the_tag_test_is_the_tags_of_the_table() {
+        for tag in 0..=u8::MAX {
+            let plain = super::PLAIN.iter().any(|(id, _, _)| id.tag == tag);
+            assert_eq!(super::tag(tag), plain, "{tag:#04x}");
+        }
+    }
 
     /// Where the shortcut answers for `apdu`, it answers what the general decoder does
     /// (results, service and status); where it does not, it adds nothing to the results.

@@ -16,6 +16,8 @@ fn table_is_sorted_unique_and_indexed() {
     for tag in 0..=u8::MAX {
         let row = DATA_TYPES.iter().find(|t| t.tag == tag);
         assert_eq!(data_type_name(tag), row.map(|t| t.name), "tag {tag}");
+        // The walker's table of shapes is the table's.
+        assert_eq!(shape(tag), row.map(|t| t.shape), "tag {tag}");
     }
     for undefined in [7u8, 8, 11, 13, 14, 19, 29, 79, 97, 255] {
         assert_eq!(data_type_name(undefined), None);
@@ -293,5 +295,62 @@ fn the_scalar_shortcut_agrees_with_the_full_walk() {
                 assert_eq!(fast, full, "{input:02X?}");
             }
         }
+    }
+}
+
+/// A `Data` value for the walker's property test: scalars (whole or cut), other leaves and
+/// random bytes, nested in arrays and structures whose count is mostly right.
+fn nested_value() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        4 => (
+            prop::sample::select(vec![0u8, 3, 4, 5, 6, 9, 10, 15, 16, 17, 18, 20, 22, 25, 28, 85, 92]),
+            prop::collection::vec(any::<u8>(), 0..10),
+        )
+            .prop_map(|(tag, content)| {
+                let mut value = vec![tag];
+                value.extend(content);
+                if let Ok((rest, _)) = data(&value, &Limits::default()) {
+                    let len = value.len() - rest.len();
+                    value.truncate(len);
+                }
+                value
+            }),
+        1 => prop::collection::vec(any::<u8>(), 0..6),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        (
+            prop::sample::select(vec![1u8, 2]),
+            prop::collection::vec(inner, 0..6),
+            prop::option::weighted(0.1, any::<u8>()),
+        )
+            .prop_map(|(tag, items, count)| {
+                let mut value = vec![tag, count.unwrap_or(u8::try_from(items.len()).unwrap())];
+                value.extend(items.concat());
+                value
+            })
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+    /// The runs of scalars give exactly the walk without them: the bytes walked, the rest, or
+    /// the same error at the same place, for any limits.
+    #[test]
+    fn scalar_runs_walk_as_the_full_walk(
+        values in proptest::collection::vec(nested_value(), 1..4),
+        count in 0u32..5,
+        damage in proptest::option::of((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>())),
+        cut in proptest::option::of(proptest::prelude::any::<proptest::sample::Index>()),
+        max_depth in proptest::prop_oneof![proptest::strategy::Just(u16::MAX), 0u16..4],
+        max_items in proptest::prop_oneof![proptest::strategy::Just(u32::MAX), 0u32..6],
+    ) {
+        let mut bytes = values.concat();
+        crate::test_util::damage_and_cut(&mut bytes, damage, cut);
+        let limits = Limits::default().with_max_depth(max_depth).with_max_items(max_items);
+        let runs = DataWalker::default().walk::<true>(&bytes, count, &limits);
+        let full = DataWalker::default().walk::<false>(&bytes, count, &limits);
+        proptest::prop_assert_eq!(runs, full, "{:02X?}", bytes);
     }
 }
