@@ -284,7 +284,7 @@ impl Decoder {
     clippy::unnecessary_filter_map,
     reason = "`filter` cannot change the element type, which is the point"
 )]
-fn emptied<'b>(mut list: Vec<AccessResult<'_>>) -> Vec<AccessResult<'b>> {
+pub(crate) fn emptied<'b>(mut list: Vec<AccessResult<'_>>) -> Vec<AccessResult<'b>> {
     list.clear();
     list.into_iter().filter_map(|_| None).collect()
 }

@@ -2,10 +2,10 @@
 //! link user data is the value plus 0x33 (mod 256), and HCS/FCS are computed over the wire
 //! bytes.
 //!
-//! Descrambling is position-preserving, so a scrambled frame is decoded from an owned,
-//! descrambled copy and every borrowed slice in the results is then moved back onto the wire
-//! bytes at the same positions ([`DataEncoding::AxdrScrambled`]): the results keep borrowing
-//! the caller's input.
+//! Descrambling is position-preserving, so a scrambled frame is decoded from a descrambled
+//! copy (on the stack when short) and every borrowed slice in the results is then moved back
+//! onto the wire bytes at the same positions ([`DataEncoding::AxdrScrambled`]): the results
+//! keep borrowing the caller's input.
 
 use std::borrow::Cow;
 
@@ -18,6 +18,13 @@ pub(crate) const OFFSET: u8 = 0x33;
 /// The values behind scrambled wire bytes.
 pub(crate) fn descramble(wire: &[u8]) -> Vec<u8> {
     wire.iter().map(|b| b.wrapping_sub(OFFSET)).collect()
+}
+
+/// The values behind scrambled wire bytes, written into `values` (as long as `wire`).
+pub(crate) fn descramble_into(wire: &[u8], values: &mut [u8]) {
+    for (value, byte) in values.iter_mut().zip(wire) {
+        *value = byte.wrapping_sub(OFFSET);
+    }
 }
 
 /// The wire bytes for values.

@@ -89,3 +89,62 @@ fn data_len_reports_offsets() {
         (4, DecodeErrorKind::InvalidDataTag { tag: 7 })
     );
 }
+
+/// A scrambled frame decodes as the same frame unscrambled, with its data on the wire bytes,
+/// whether its user data is descrambled on the stack or (longer than `SCRAMBLED_ON_STACK`)
+/// on the heap, through a `Decoder` whose results list held an earlier frame's results, and
+/// with the same error where its APDU does not decode.
+#[test]
+fn scrambled_frames_decode_as_their_values_on_either_side_of_the_stack_buffer() {
+    use crate::test_util::dlt698::{FrameBuilder, GetResult, Response, octet_string};
+    let mut decoder = crate::Decoder::new();
+    let many: Vec<(u32, GetResult<'_>)> = (0..9).map(|i| (i, GetResult::Dar(4))).collect();
+    let earlier = FrameBuilder::response().build(&Response::get_normal_list(&many).finish());
+    let lengths = (0..=300).chain([500, 1000]);
+    for len in lengths {
+        let content: Vec<u8> = (0..len).map(|i| u8::try_from(i % 251).unwrap()).collect();
+        let data = octet_string(&content);
+        let items = [
+            (0x4001_0200, GetResult::Data(&data)),
+            (0x2000_0201, GetResult::Dar(0x21)),
+        ];
+        let apdu = Response::get_normal_list(&items).finish();
+        // The whole APDU, and one cut inside the octet string (an error in the APDU).
+        let cut = apdu.len().saturating_sub(8).max(1);
+        for apdu in [&apdu[..], &apdu[..cut]] {
+            let plain = FrameBuilder::response().build(apdu);
+            let scrambled = FrameBuilder::response().scrambled(true).build(apdu);
+            let expected = crate::decode(&plain);
+            let kept = decoder.decode(&earlier).unwrap();
+            decoder.recycle(kept);
+            for got in [crate::decode(&scrambled), decoder.decode(&scrambled)] {
+                match (&expected, got) {
+                    (Err(e), Err(g)) => {
+                        assert_eq!((e.offset(), e.kind()), (g.offset(), g.kind()), "len {len}");
+                    }
+                    (Ok(e), Ok(g)) => {
+                        assert!(g.scrambled);
+                        assert_eq!((g.service, g.frame_len), (e.service, e.frame_len));
+                        assert_eq!(g.results.len(), e.results.len(), "len {len}");
+                        for (g, e) in g.results.iter().zip(&e.results) {
+                            assert_eq!(
+                                (g.offset, g.target, g.code()),
+                                (e.offset, e.target, e.code())
+                            );
+                            if let (crate::Outcome::Data(g), crate::Outcome::Data(e)) =
+                                (g.outcome, e.outcome)
+                            {
+                                assert_eq!(g.encoding(), crate::DataEncoding::AxdrScrambled);
+                                assert_eq!(&*g.value_bytes(), e.wire_bytes(), "len {len}");
+                                let at =
+                                    g.wire_bytes().as_ptr() as usize - scrambled.as_ptr() as usize;
+                                assert_eq!(g.wire_bytes(), &scrambled[at..at + e.len()]);
+                            }
+                        }
+                    }
+                    (e, g) => panic!("len {len}: {e:?} against {g:?}"),
+                }
+            }
+        }
+    }
+}

@@ -672,13 +672,14 @@ mod tests {
                         .address(crate::AddressKind::Single, 0, &sa)
                         .build(&Response::set_normal(0x4000_0200, 3).finish())
                 }
-                // A structure of one long-unsigned: not one scalar.
+                // A TimeTag: the plain-response shortcut hands it over (a structure, as
+                // before, is now walked by the shortcut itself).
                 3 => FrameBuilder::response().build(
                     &Response::get_normal(
                         0x2000_0200,
                         GetResult::Data(&[0x02, 0x01, 0x12, 0x08, 0x98]),
                     )
-                    .finish(),
+                    .with_time_tag([0x07, 0xE8, 1, 1, 0, 0, 0], [0, 0, 0]),
                 ),
                 4 => FrameBuilder::response().build(&[0x85, 0x01]),
                 _ => dlt698_frame(*kind),
