@@ -43,6 +43,23 @@ pub(crate) fn fail<T>(at: &[u8], kind: DecodeErrorKind) -> PResult<'_, T> {
     Err(nom::Err::Error(PError { at, kind }))
 }
 
+/// Checks an 8-bit sum CS (DL/T 645-2007 §4.1, Q/GDW 1376.1 帧校验和): `summed`, computed over
+/// the bytes it covers, against the `found` byte at `at_cs`, where a mismatch is reported.
+/// Fuzzing builds accept any sum, so that the fuzzer reaches the fields after it.
+#[inline]
+pub(crate) fn check_sum8(at_cs: &[u8], summed: u8, found: u8) -> PResult<'_, ()> {
+    if summed != found && !cfg!(fuzzing) {
+        return fail(
+            at_cs,
+            DecodeErrorKind::ChecksumMismatch {
+                expected: summed,
+                found,
+            },
+        );
+    }
+    Ok((at_cs, ()))
+}
+
 /// Takes exactly `n` bytes, reporting how many are missing when the input is short.
 pub(crate) fn take(n: usize) -> impl Fn(&[u8]) -> PResult<'_, &[u8]> {
     move |input: &[u8]| match input.split_at_checked(n) {

@@ -16,7 +16,7 @@
 use crate::checksum::{VERIFY, sum8};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
-use crate::parse::{PResult, fail, take, take_array, to_decode_error, u8};
+use crate::parse::{PResult, check_sum8, fail, take, take_array, to_decode_error, u8};
 use crate::result::{Address, AddressKind, DataEncoding, DataRef};
 
 use super::control::Control;
@@ -201,15 +201,7 @@ fn fields<'a, const CHECKSUMS_KNOWN: bool>(
         let summed = frame
             .get(..DATA_OFFSET.saturating_add(data.len()))
             .map_or(0, sum8);
-        if summed != checksum && !cfg!(fuzzing) {
-            return fail(
-                at_cs,
-                DecodeErrorKind::ChecksumMismatch {
-                    expected: summed,
-                    found: checksum,
-                },
-            );
-        }
+        check_sum8(at_cs, summed, checksum)?;
     }
     let (rest, end) = u8(at_end)?;
     if end != END {

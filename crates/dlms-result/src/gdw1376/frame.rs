@@ -18,7 +18,9 @@
 use crate::checksum::{VERIFY, sum8};
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
-use crate::parse::{PResult, fail, le_u16, offset_in, take, take_array, to_decode_error, u8};
+use crate::parse::{
+    PResult, check_sum8, fail, le_u16, offset_in, take, take_array, to_decode_error, u8,
+};
 use crate::result::{Address, Direction};
 
 use super::address::TerminalAddress;
@@ -268,15 +270,7 @@ fn link<'a, const CHECKSUMS_KNOWN: bool>(
         // Q/GDW 1376.1 帧校验和 CS: the modulo-256 sum of the user data. When known, the
         // stream's probe summed these bytes.
         let summed = sum8(user);
-        if summed != checksum && !cfg!(fuzzing) {
-            return fail(
-                at_cs,
-                DecodeErrorKind::ChecksumMismatch {
-                    expected: summed,
-                    found: checksum,
-                },
-            );
-        }
+        check_sum8(at_cs, summed, checksum)?;
     }
     let (rest, end) = u8(at_end)?;
     if end != END {
