@@ -6,7 +6,7 @@
 mod common;
 
 use common::{check_identity, fixture_path, run_bytes};
-use frontend_parse::{Options, ReadAhead, Summary};
+use frontend_parse::{DocumentKind, Options, ReadAhead, Summary};
 
 /// Block sizes that cut the inputs below in different places (61 is the fuzz harness's).
 const BLOCK_SIZES: [usize; 4] = [1, 61, 4096, 2 << 20];
@@ -214,6 +214,14 @@ fn fixed_resynchronisation_regressions_replay() {
     }
 }
 
+/// How the generated documents end: outer keys after the array (which an anomaly inside it
+/// must not let count when they are read depends on the blocks), a second array.
+const TAILS: [&str; 3] = [
+    r#"],"workId":"W"}"#,
+    r#"],"code":400,"message":"m","success":false,"workId":"W"}"#,
+    r#"],"devDataList":[{"devSn":"t"}],"workId":"W"}"#,
+];
+
 /// Pieces of an input: valid elements of any size around the cap, garbage, stray commas,
 /// broken elements and line breaks, between and inside documents.
 fn piece(kind: u8, size: usize) -> String {
@@ -238,12 +246,13 @@ proptest::proptest! {
     fn output_does_not_depend_on_blocks(
         prefix in proptest::option::of("[a-z ]{1,20}"),
         pieces in proptest::collection::vec((0u8..8, 0usize..700), 0..12),
+        tail in 0usize..TAILS.len(),
     ) {
         let mut input = prefix.unwrap_or_default();
         input.push_str(r#"{"devDataList":["#);
         let body: Vec<String> = pieces.iter().map(|&(kind, size)| piece(kind, size)).collect();
         input.push_str(&body.join(","));
-        input.push_str(r#"],"workId":"W"}"#);
+        input.push_str(TAILS[tail]);
         same_for_all_blocks(input.as_bytes(), 512);
     }
 }
@@ -398,4 +407,27 @@ fn elements_larger_than_the_block_headroom_straddle_blocks_intact() {
     assert_eq!(summary.elements, 7);
     assert_eq!(summary.malformed, 0);
     assert_eq!(lines.len(), 7, "{lines:?}");
+}
+
+/// Outer keys after an anomaly inside the array (here an invalid element whose document
+/// ends there, the rest of the input skipped) do not make the document an interface
+/// error envelope: whether the round had read them when the anomaly was resolved depended
+/// on where the blocks ended (found by the `batch` fuzz target:
+/// `fixtures/regressions/batch/envelope-key-after-an-anomaly-read-by-one-block-size.bin`).
+#[test]
+fn keys_after_an_anomaly_count_whatever_the_blocks() {
+    let (_, summary) = replay_regression(
+        "envelope-key-after-an-anomaly-read-by-one-block-size.bin",
+        &[1, 7, 13, 24, 32, 40, 48, 61, 64, 4096],
+    );
+    assert_eq!(summary.document_list.len(), 1);
+    assert_eq!(summary.document_list[0].kind, DocumentKind::Other);
+    for tail in [
+        r#"],"success":false,"code":400,"message":"m"}"#,
+        r#"],"devDataList":[{"devSn":"2"}],"workId":"W"}"#,
+        r#"],"workId":"W","code":500}"#,
+    ] {
+        let input = format!("{{\u{1}{{\"devSn\":\"1\"}},{{\"devSn\":\"\u{1}\"}}\n{{}}{tail}");
+        same_for_blocks(input.as_bytes(), 4096, &[1, 5, 16, 29, 37, 61, 4096]);
+    }
 }

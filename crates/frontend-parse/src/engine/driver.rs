@@ -14,9 +14,6 @@ pub(crate) struct DocState {
     /// Index the next `devDataList` entry gets.
     pub(crate) next_index: u64,
     pub(crate) work_id: Option<String>,
-    /// How many events the round had when `workId` was read (0 when it was read in an
-    /// earlier round): a resynchronisation before that point forgets it again.
-    pub(crate) work_id_event: usize,
     pub(crate) has_array: bool,
     /// `false` for a bare top-level array (no outer object).
     pub(crate) in_object: bool,
@@ -25,6 +22,25 @@ pub(crate) struct DocState {
     pub(crate) success: Option<bool>,
     /// Whether any envelope key (`code`, `message`, `success`) was present.
     pub(crate) envelope_keys: bool,
+    /// What this round's outer keys changed in the fields above, in order, each with the
+    /// round's event count when it was read and the field's earlier value. A
+    /// resynchronisation at an anomaly undoes what the bytes after it set: those bytes are
+    /// split again or skipped, and what a document is must not depend on whether the round
+    /// had reached them (a key read in the same round as the anomaly, or in the next one,
+    /// depending on where blocks end). Cleared when a round starts: the bytes of earlier
+    /// rounds are behind any anomaly of this one.
+    pub(super) undo: Vec<(usize, Undo)>,
+}
+
+/// A field of [`DocState`] as it was before an outer key set it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Undo {
+    WorkId,
+    HasArray,
+    EnvelopeKeys,
+    Status(Option<i64>),
+    Message(Option<String>),
+    Success(Option<bool>),
 }
 
 impl DocState {
@@ -34,6 +50,41 @@ impl DocState {
             && self.envelope_keys
             && self.success != Some(true)
             && self.status != Some(200)
+    }
+
+    /// Undoes what keys read after event `event` of this round set, newest first.
+    pub(crate) fn undo_after(&mut self, event: usize) {
+        while let Some((read_at, _)) = self.undo.last()
+            && *read_at > event
+        {
+            let Some((_, undo)) = self.undo.pop() else {
+                break;
+            };
+            match undo {
+                Undo::WorkId => self.work_id = None,
+                Undo::HasArray => self.has_array = false,
+                Undo::EnvelopeKeys => self.envelope_keys = false,
+                Undo::Status(status) => self.status = status,
+                Undo::Message(message) => self.message = message,
+                Undo::Success(success) => self.success = success,
+            }
+        }
+    }
+
+    /// `devDataList`'s array, found at the round's event count `events`.
+    fn found_array(&mut self, events: usize) {
+        if !self.has_array {
+            self.undo.push((events, Undo::HasArray));
+            self.has_array = true;
+        }
+    }
+
+    /// Marks an envelope key, read at the round's event count `events`.
+    fn found_envelope_key(&mut self, events: usize) {
+        if !self.envelope_keys {
+            self.undo.push((events, Undo::EnvelopeKeys));
+            self.envelope_keys = true;
+        }
     }
 }
 
@@ -198,7 +249,7 @@ impl Driver {
         round.events.clear();
         round.docs.clear();
         if let Some(mut doc) = self.doc.take() {
-            doc.work_id_event = 0;
+            doc.undo.clear();
             round.docs.push(doc);
         }
         let mut open_slot = round.docs.len().checked_sub(1);
@@ -418,7 +469,7 @@ impl Driver {
         let doc = open_slot.and_then(|slot| round.docs.get_mut(slot));
         if key == OuterKey::DevDataList && buf.get(value) == Some(&b'[') {
             if let Some(doc) = doc {
-                doc.has_array = true;
+                doc.found_array(events);
             }
             self.mode = Mode::Array(Expect::ValueOrEnd);
             return Step::Continue(value.saturating_add(1));
@@ -460,10 +511,7 @@ impl Driver {
             return need_more(pos);
         };
         if let Some(doc) = doc {
-            if key == OuterKey::WorkId && doc.work_id.is_none() {
-                doc.work_id_event = events;
-            }
-            capture(doc, key, buf.get(value..end).unwrap_or_default());
+            capture(doc, key, buf.get(value..end).unwrap_or_default(), events);
         }
         self.mode = Mode::CommaOrEnd;
         Step::Continue(end)
@@ -560,29 +608,38 @@ impl Driver {
     }
 }
 
-/// Keeps the outer values the summary and envelopes need.
-fn capture(doc: &mut DocState, key: OuterKey, raw: &[u8]) {
+/// Keeps the outer values the summary and envelopes need, read at the round's event count
+/// `events` (for [`DocState::undo_after`]).
+fn capture(doc: &mut DocState, key: OuterKey, raw: &[u8], events: usize) {
     match key {
         OuterKey::WorkId => {
             if doc.work_id.is_none() {
                 doc.work_id = scalar_text(raw);
+                if doc.work_id.is_some() {
+                    doc.undo.push((events, Undo::WorkId));
+                }
             }
         }
         OuterKey::Code => {
-            doc.envelope_keys = true;
-            doc.status = scalar_text(raw).and_then(|text| text.trim().parse().ok());
+            doc.found_envelope_key(events);
+            let status = scalar_text(raw).and_then(|text| text.trim().parse().ok());
+            let earlier = core::mem::replace(&mut doc.status, status);
+            doc.undo.push((events, Undo::Status(earlier)));
         }
         OuterKey::Message => {
-            doc.envelope_keys = true;
-            doc.message = scalar_text(raw);
+            doc.found_envelope_key(events);
+            let earlier = core::mem::replace(&mut doc.message, scalar_text(raw));
+            doc.undo.push((events, Undo::Message(earlier)));
         }
         OuterKey::Success => {
-            doc.envelope_keys = true;
-            doc.success = match raw {
+            doc.found_envelope_key(events);
+            let success = match raw {
                 b"true" => Some(true),
                 b"false" => Some(false),
                 _ => None,
             };
+            let earlier = core::mem::replace(&mut doc.success, success);
+            doc.undo.push((events, Undo::Success(earlier)));
         }
         OuterKey::DevDataList | OuterKey::Other => {}
     }

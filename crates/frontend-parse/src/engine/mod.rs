@@ -1332,10 +1332,8 @@ where
                 if let Some(next_index) = next_index {
                     doc.next_index = next_index;
                 }
-                if doc.work_id_event > stop.event {
-                    // Read from bytes after the anomaly, which are split again.
-                    doc.work_id = None;
-                }
+                // Keys read from bytes after the anomaly, which are split again or skipped.
+                doc.undo_after(stop.event);
                 doc
             });
         if let Some(doc) = &doc {
