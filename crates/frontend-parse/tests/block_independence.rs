@@ -431,3 +431,24 @@ fn keys_after_an_anomaly_count_whatever_the_blocks() {
         same_for_blocks(input.as_bytes(), 4096, &[1, 5, 16, 29, 37, 61, 4096]);
     }
 }
+
+/// An element that fails to parse is local damage when the event after it is an element
+/// that parses; a round that held that element back for the next round (so that its own
+/// last element has a successor) must still show it as the successor, or the failure would
+/// be resynchronised instead, and an NDJSON-looking `{"code":…` on the next line taken for a
+/// new document, depending on where blocks end (found by the `batch` fuzz target:
+/// `fixtures/regressions/batch/failed-element-before-a-held-back-one.bin`).
+#[test]
+fn a_failed_element_is_judged_by_its_successor_whatever_the_blocks() {
+    let (lines, summary) = replay_regression(
+        "failed-element-before-a-held-back-one.bin",
+        &[1, 7, 20, 32, 56, 61, 64, 4096],
+    );
+    assert_eq!(summary.documents, 1, "{lines:?}");
+    let input =
+        "{\"devDataList\":[{\"cm\"},\r\n{\"code\":\"TK0\",\"succ\":0},{\"devSn\":\"3\"}]}\n";
+    let sizes: Vec<usize> = (1..=input.len()).collect();
+    let (lines, summary) = same_for_blocks(input.as_bytes(), 4096, &sizes);
+    assert_eq!(summary.documents, 1, "{lines:?}");
+    assert_eq!(summary.elements, 3, "{lines:?}");
+}

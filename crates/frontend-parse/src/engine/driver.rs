@@ -148,11 +148,26 @@ pub(crate) struct Round {
     pub(crate) events: Vec<Event>,
     pub(crate) docs: Vec<DocState>,
     pub(crate) array_events: Vec<ArrayEvent>,
+    /// The element held back for the next round (`split_with_successor` in `mod.rs`): not
+    /// parsed in this one, but the successor of its last event, which tells whether that
+    /// event's element, if it fails, is local damage.
+    pub(crate) held_back: Option<Event>,
 }
 
 impl Round {
     pub(crate) fn doc(&self, slot: u32) -> Option<&DocState> {
         self.docs.get(usize::try_from(slot).ok()?)
+    }
+
+    /// The event after event `index`: the next one of the round, or after its last the
+    /// element held back for the next round.
+    pub(crate) fn successor(&self, index: usize) -> Option<&Event> {
+        let next = index.checked_add(1)?;
+        match self.events.get(next) {
+            Some(event) => Some(event),
+            None if next == self.events.len() => self.held_back.as_ref(),
+            None => None,
+        }
     }
 }
 
@@ -248,6 +263,7 @@ impl Driver {
     ) -> (usize, RoundStop) {
         round.events.clear();
         round.docs.clear();
+        round.held_back = None;
         if let Some(mut doc) = self.doc.take() {
             doc.undo.clear();
             round.docs.push(doc);

@@ -1456,7 +1456,11 @@ fn split_with_successor(
         if stop != RoundStop::Budget && view.buf.len().saturating_sub(start) > hold_limit {
             return (resume, stop);
         }
-        round.events.pop();
+        // Held back, but still the successor of the event before it: an element that fails
+        // just before a held-back one must be judged as it is when both are in one round,
+        // or whether it is local damage would depend on where blocks end (regression
+        // `batch/failed-element-before-a-held-back-one`).
+        round.held_back = round.events.pop();
         if let Some(doc) = driver.doc.as_mut() {
             doc.next_index = index;
         }

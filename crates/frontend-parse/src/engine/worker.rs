@@ -251,7 +251,7 @@ impl BatchContext<'_> {
         end: usize,
         state: &mut WorkerState,
     ) -> bool {
-        let successor_ok = match self.round.events.get(index.saturating_add(1)) {
+        let successor_ok = match self.round.successor(index) {
             Some(Event::ArrayEnd { .. }) => true,
             Some(&Event::Element { start, end, .. }) => {
                 let bytes = self.buf.get(start..end).unwrap_or_default();
