@@ -1422,7 +1422,8 @@ where
 /// Splits a round so that its last element's successor is known: whether an element that
 /// fails to parse is local damage is judged by the event after it, so a round never ends
 /// right after an element (unless the input ended). The last element is held back for the
-/// next round instead; a round whose only element ends at the budget is split further.
+/// next round instead, and kept as the round's `held_back`, the successor of the event
+/// before it; a round whose only element ends at the budget is split further.
 fn split_with_successor(
     driver: &mut Driver,
     view: View<'_>,
