@@ -17,7 +17,9 @@ pub(crate) const OFFSET: u8 = 0x33;
 
 /// The values behind scrambled wire bytes.
 pub(crate) fn descramble(wire: &[u8]) -> Vec<u8> {
-    wire.iter().map(|b| b.wrapping_sub(OFFSET)).collect()
+    let mut values = vec![0; wire.len()];
+    descramble_into(wire, &mut values);
+    values
 }
 
 /// The values behind scrambled wire bytes, written into `values` (as long as `wire`).

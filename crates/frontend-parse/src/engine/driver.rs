@@ -32,12 +32,12 @@ pub(crate) struct DocState {
     pub(super) undo: Vec<(usize, Undo)>,
 }
 
-/// A field of [`DocState`] as it was before an outer key set it.
+/// A field of [`DocState`] with the value it had before an outer key set it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Undo {
-    WorkId,
-    HasArray,
-    EnvelopeKeys,
+    WorkId(Option<String>),
+    HasArray(bool),
+    EnvelopeKeys(bool),
     Status(Option<i64>),
     Message(Option<String>),
     Success(Option<bool>),
@@ -54,37 +54,31 @@ impl DocState {
 
     /// Undoes what keys read after event `event` of this round set, newest first.
     pub(crate) fn undo_after(&mut self, event: usize) {
-        while let Some((read_at, _)) = self.undo.last()
-            && *read_at > event
-        {
-            let Some((_, undo)) = self.undo.pop() else {
-                break;
-            };
+        while let Some((_, undo)) = self.undo.pop_if(|(read_at, _)| *read_at > event) {
             match undo {
-                Undo::WorkId => self.work_id = None,
-                Undo::HasArray => self.has_array = false,
-                Undo::EnvelopeKeys => self.envelope_keys = false,
+                Undo::WorkId(work_id) => self.work_id = work_id,
+                Undo::HasArray(has_array) => self.has_array = has_array,
+                Undo::EnvelopeKeys(keys) => self.envelope_keys = keys,
                 Undo::Status(status) => self.status = status,
                 Undo::Message(message) => self.message = message,
                 Undo::Success(success) => self.success = success,
             }
         }
     }
+}
 
-    /// `devDataList`'s array, found at the round's event count `events`.
-    fn found_array(&mut self, events: usize) {
-        if !self.has_array {
-            self.undo.push((events, Undo::HasArray));
-            self.has_array = true;
-        }
-    }
-
-    /// Marks an envelope key, read at the round's event count `events`.
-    fn found_envelope_key(&mut self, events: usize) {
-        if !self.envelope_keys {
-            self.undo.push((events, Undo::EnvelopeKeys));
-            self.envelope_keys = true;
-        }
+/// Sets `field` to `value` for a key read at the round's event count `events`, logging the
+/// value it had in `undo` (for [`DocState::undo_after`]) when it changes.
+fn set_logged<T: PartialEq>(
+    undo: &mut Vec<(usize, Undo)>,
+    events: usize,
+    field: &mut T,
+    value: T,
+    earlier: fn(T) -> Undo,
+) {
+    if *field != value {
+        let before = core::mem::replace(field, value);
+        undo.push((events, earlier(before)));
     }
 }
 
@@ -485,7 +479,13 @@ impl Driver {
         let doc = open_slot.and_then(|slot| round.docs.get_mut(slot));
         if key == OuterKey::DevDataList && buf.get(value) == Some(&b'[') {
             if let Some(doc) = doc {
-                doc.found_array(events);
+                set_logged(
+                    &mut doc.undo,
+                    events,
+                    &mut doc.has_array,
+                    true,
+                    Undo::HasArray,
+                );
             }
             self.mode = Mode::Array(Expect::ValueOrEnd);
             return Step::Continue(value.saturating_add(1));
@@ -627,38 +627,51 @@ impl Driver {
 /// Keeps the outer values the summary and envelopes need, read at the round's event count
 /// `events` (for [`DocState::undo_after`]).
 fn capture(doc: &mut DocState, key: OuterKey, raw: &[u8], events: usize) {
+    let undo = &mut doc.undo;
     match key {
         OuterKey::WorkId => {
             if doc.work_id.is_none() {
-                doc.work_id = scalar_text(raw);
-                if doc.work_id.is_some() {
-                    doc.undo.push((events, Undo::WorkId));
-                }
+                set_logged(
+                    undo,
+                    events,
+                    &mut doc.work_id,
+                    scalar_text(raw),
+                    Undo::WorkId,
+                );
             }
+            return;
         }
         OuterKey::Code => {
-            doc.found_envelope_key(events);
             let status = scalar_text(raw).and_then(|text| text.trim().parse().ok());
-            let earlier = core::mem::replace(&mut doc.status, status);
-            doc.undo.push((events, Undo::Status(earlier)));
+            set_logged(undo, events, &mut doc.status, status, Undo::Status);
         }
         OuterKey::Message => {
-            doc.found_envelope_key(events);
-            let earlier = core::mem::replace(&mut doc.message, scalar_text(raw));
-            doc.undo.push((events, Undo::Message(earlier)));
+            set_logged(
+                undo,
+                events,
+                &mut doc.message,
+                scalar_text(raw),
+                Undo::Message,
+            );
         }
         OuterKey::Success => {
-            doc.found_envelope_key(events);
             let success = match raw {
                 b"true" => Some(true),
                 b"false" => Some(false),
                 _ => None,
             };
-            let earlier = core::mem::replace(&mut doc.success, success);
-            doc.undo.push((events, Undo::Success(earlier)));
+            set_logged(undo, events, &mut doc.success, success, Undo::Success);
         }
-        OuterKey::DevDataList | OuterKey::Other => {}
+        OuterKey::DevDataList | OuterKey::Other => return,
     }
+    // `code`, `message` and `success` are the envelope keys.
+    set_logged(
+        undo,
+        events,
+        &mut doc.envelope_keys,
+        true,
+        Undo::EnvelopeKeys,
+    );
 }
 
 /// A JSON string (unescaped) or a number's text; `None` for `null` and other shapes.
