@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{check_identity, fixture_path, run_bytes};
+use common::{check_identity, fixture_path, run_bytes, serials_of};
 use frontend_parse::{DocumentKind, Options, ReadAhead, Summary};
 
 /// Block sizes that cut the inputs below in different places (61 is the fuzz harness's).
@@ -409,7 +409,97 @@ fn elements_larger_than_the_block_headroom_straddle_blocks_intact() {
     assert_eq!(lines.len(), 7, "{lines:?}");
 }
 
-/// Outer keys after an anomaly inside the array (here an invalid element whose document
+/// An element of `items` data items (about 60 bytes each), failed.
+fn many_items(serial: usize, items: usize) -> String {
+    use std::fmt::Write as _;
+    let mut element = format!(r#"{{"devSn":"{serial}","succ":"0","dataItem":["#);
+    for item in 0..items {
+        if item > 0 {
+            element.push(',');
+        }
+        write!(
+            element,
+            r#"{{"dataItemId":"{item:08}","responseFlag":{},"value":{{"v":[{item}]}}}}"#,
+            item % 3
+        )
+        .unwrap();
+    }
+    element.push_str("]}");
+    element
+}
+
+#[test]
+fn elements_past_the_damage_check_are_split_as_they_grow_whatever_the_blocks() {
+    // Elements over a megabyte wait for half their length again before they are split once
+    // more (not once a block), and the search for damage inside them runs meanwhile: whole
+    // elements come out whole, and an unterminated string inside a long one is still found,
+    // for any blocks.
+    let big = many_items(1, 22_000);
+    let bigger = many_items(3, 45_000);
+    assert!(big.len() > 1 << 20 && bigger.len() > 2 << 20);
+    let mut damaged = many_items(5, 22_000);
+    let cut = damaged.find(r#""00010000""#).unwrap();
+    damaged.remove(cut + 9);
+    let input = format!(
+        r#"{{"devDataList":[{},{big},{},{bigger},{},{damaged},{},{}],"workId":"W"}}"#,
+        element("0", 10),
+        element("2", 10),
+        element("4", 10),
+        element("6", 10),
+        element("7", 10),
+    );
+    let (lines, summary) =
+        same_for_blocks(input.as_bytes(), 16 << 20, &[64 << 10, 256 << 10, 2 << 20]);
+    assert_eq!(summary.malformed, 1, "{:?}", summary.malformed_samples);
+    assert_eq!(summary.work_ids, ["W"]);
+    assert_eq!(serials_of(&lines), ["0", "1", "2", "3", "4", "6", "7"]);
+}
+
+#[test]
+fn a_read_error_while_a_long_element_grows_comes_after_what_was_read_before_it() {
+    // The input ends early (a gzip stream cut 150 KB after a 2 MB element) while the engine
+    // reads on to let that element grow: the elements read before the error are reported
+    // before it, as when every block is split as it comes (reporting the error when it was
+    // read put it right after the first element).
+    use std::io::Write as _;
+    let mut input = String::from(r#"{"devDataList":["#);
+    input.push_str(&element("0", 10));
+    input.push(',');
+    input.push_str(&many_items(1, 36_000));
+    let long_end = input.len();
+    for serial in 2..6_000 {
+        input.push(',');
+        input.push_str(&element(&serial.to_string(), 10));
+    }
+    input.push_str("]}");
+    assert!(long_end > 2 << 20 && input.len() > long_end + 300_000);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder
+        .write_all(&input.as_bytes()[..long_end + 150_000])
+        .unwrap();
+    encoder.flush().unwrap();
+    let cut = encoder.get_ref().len();
+    encoder
+        .write_all(&input.as_bytes()[long_end + 150_000..])
+        .unwrap();
+    let gz = encoder.finish().unwrap();
+    let (lines, summary) = same_for_blocks(&gz[..cut], 16 << 20, &[64 << 10, 256 << 10, 2 << 20]);
+    assert!(!summary.is_clean());
+    let serials = serials_of(&lines);
+    assert!(serials.len() > 1_000, "{}", serials.len());
+    assert_eq!(serials[..2], ["0", "1"]);
+    let error = lines.iter().position(|line| line.contains("InputError"));
+    let last_element = lines.iter().rposition(|line| line.starts_with("E "));
+    // Only the last whole element comes after the error: a round holds its last element
+    // back until the next event is known, which here is the end of the input.
+    assert_eq!(
+        error.map(|line| line + 1),
+        last_element,
+        "error at {error:?}, last element at {last_element:?}"
+    );
+}
+
+/// Outer keys after an anomaly inside the array/// Outer keys after an anomaly inside the array/// Outer keys after an anomaly inside the array (here an invalid element whose document
 /// ends there, the rest of the input skipped) do not make the document an interface
 /// error envelope: whether the round had read them when the anomaly was resolved depended
 /// on where the blocks ended (found by the `batch` fuzz target:

@@ -68,6 +68,12 @@ const SMALL_ROUND: usize = 64 << 10;
 /// unterminated string makes the rest of the input look like one element).
 const SUSPECT_LEN: usize = 1 << 20;
 
+/// An unfinished element longer than [`SUSPECT_LEN`] is split again once its bytes have
+/// grown by this fraction (a half): the splitting of an element of any length then costs at
+/// most three times its length, and the buffer holds at most half an element more than a
+/// block at a time would.
+const LARGE_ELEMENT_GROWTH: usize = 2;
+
 /// How many bytes of junk its problem quotes.
 const JUNK_PREVIEW: usize = 40;
 
@@ -574,6 +580,9 @@ where
         let mut presplit: Option<(usize, RoundStop)> = None;
         let mut pending_block: Option<Option<input::Block>> = None;
         let mut spare: Vec<u8> = Vec::new();
+        // Bytes from the cursor to read before splitting again, and whether a block was
+        // already read towards them (see `LARGE_ELEMENT_GROWTH`).
+        let (mut fill_to, mut filling) = (0usize, false);
         loop {
             if need_data {
                 if stream.eof {
@@ -584,7 +593,21 @@ where
                     break;
                 }
                 let block = pending_block.take().unwrap_or_else(|| reader.next_block());
+                if filling && !matches!(block, Some(Ok(_))) {
+                    // A read error or the end is taken once what was read before it is
+                    // split, as when every block is split as it comes: the order of the
+                    // output does not depend on how much was read at once.
+                    pending_block = Some(block);
+                    (fill_to, filling) = (0, false);
+                    need_data = false;
+                    continue;
+                }
                 self.fetch(index, &reader, &mut stream, block)?;
+                if !stream.eof && stream.buf.len().saturating_sub(stream.cursor) < fill_to {
+                    filling = true;
+                    continue;
+                }
+                (fill_to, filling) = (0, false);
                 if !started && !stream.buf.is_empty() {
                     if stream.buf.len() < BOM.len() && BOM.starts_with(&stream.buf) && !stream.eof {
                         // The first block ends inside what may be a BOM: decide with more.
@@ -800,6 +823,17 @@ where
                             }
                             Anchor::None => {}
                         }
+                    }
+                    if open && pending > suspect {
+                        // Split again only once the unfinished element's bytes have grown
+                        // by half: splitting starts over at the element each time, so one
+                        // block at a time would split an element of n blocks n²/2 blocks'
+                        // worth (a 4.5 MB element 17 times over with 256 KiB blocks).
+                        fill_to = stream
+                            .buf
+                            .len()
+                            .saturating_sub(stream.cursor)
+                            .saturating_add(pending / LARGE_ELEMENT_GROWTH);
                     }
                     need_data = true;
                 }
@@ -1443,15 +1477,22 @@ fn split_with_successor(
             .iter()
             .filter(|event| matches!(event, Event::Element { .. }))
             .count();
+        let Some(&Event::Element {
+            index, start, end, ..
+        }) = round.events.last()
+        else {
+            return (resume, stop);
+        };
         if stop == RoundStop::Budget && elements < 2 {
-            // Holding back the only element would make no progress: take more.
-            budget = budget.saturating_mul(2);
+            // Holding back the only element would make no progress: take more, at least to
+            // the element after it. (Doubling alone split an element many times the budget
+            // over and over: a 4.5 MB element four more times with a 512 KiB round.)
+            budget = budget
+                .saturating_mul(2)
+                .max(end.saturating_sub(view.cursor).saturating_add(1));
             driver.clone_from(&snapshot);
             continue;
         }
-        let Some(&Event::Element { index, start, .. }) = round.events.last() else {
-            return (resume, stop);
-        };
         // Past the hold limit the engine's checks for oversized or damaged elements take
         // over (they must look at the unfinished element itself).
         if stop != RoundStop::Budget && view.buf.len().saturating_sub(start) > hold_limit {
