@@ -6,8 +6,9 @@
 use crate::split::{self, ArrayEvent, Expect, SplitStop};
 
 /// Splits `data` as the inside of a `devDataList` array with the fast and the reference
-/// splitter, whole and with several budgets. `Ok(number of events of the whole split)`
-/// when both agree, `Err(description)` when they do not.
+/// splitter, whole and with several budgets, and finds the end of the values at its first
+/// brackets both ways. `Ok(number of events of the whole split)` when both agree,
+/// `Err(description)` when they do not.
 ///
 /// # Errors
 /// A description of the first disagreement.
@@ -36,6 +37,23 @@ pub fn split(data: &[u8]) -> Result<usize, String> {
             && resume > data.len()
         {
             return Err(format!("resume {resume} past the end"));
+        }
+    }
+    // The end of the value at each of the first brackets (resynchronisation's candidates),
+    // whole and within a limit, chunked and byte by byte.
+    let opens = data
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'{' || b == b'[');
+    for (start, _) in opens.take(64) {
+        for limit in [usize::MAX, 100, 63] {
+            let fast = split::value_end(data, start, limit);
+            let reference = split::reference::value_end(data, start, limit);
+            if fast != reference {
+                return Err(format!(
+                    "value end at {start}, limit {limit}: fast {fast:?} != reference {reference:?}"
+                ));
+            }
         }
     }
     Ok(whole)

@@ -162,6 +162,25 @@ fn is_element_key(key: &[u8]) -> bool {
     )
 }
 
+/// Every key [`ElementKey::of`] classifies as known (`ElementKey::is_known`): an object
+/// whose top-level keys include none of them is not an element. Resynchronisation uses it to
+/// pass over objects without parsing them (`engine::resync`); a test holds it to
+/// [`ElementKey::of`].
+pub(crate) const KNOWN_ELEMENT_KEYS: [&[u8]; 12] = [
+    b"devSn",
+    b"commDevId",
+    b"devType",
+    b"cmdType",
+    b"errorCode",
+    b"succ",
+    b"frameNum",
+    b"dataItem",
+    b"endTime",
+    b"operator",
+    b"rop",
+    b"startTime",
+];
+
 /// A top-level key of an element, as both readers classify it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ElementKey {

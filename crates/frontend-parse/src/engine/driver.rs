@@ -3,7 +3,7 @@
 //! of `devDataList` to the splitter, and lists everything it found as [`Event`]s of a round.
 
 use super::entry::ProblemKind;
-use crate::split::reference::value_end;
+use crate::split::value_end;
 use crate::split::{self, ArrayEvent, Expect, GapIssue, SplitStop, is_json_whitespace};
 
 /// What is known of one document (cloned into each round that touches it).

@@ -1,9 +1,9 @@
 //! Resynchronisation after structural damage: find the next place where splitting can
 //! safely start again (json-perf.md "Malformed JSON in one element").
 
-use crate::element::ElementParser;
+use crate::element::{ElementParser, KNOWN_ELEMENT_KEYS};
 use crate::split::is_json_whitespace;
-use crate::split::reference::value_end;
+use crate::split::value_end;
 
 /// The keys of a top-level document: a `{` at the start of a line whose first key is one of
 /// these starts a new document (NDJSON), not an element.
@@ -57,7 +57,22 @@ pub(crate) fn find_anchor(
     parser: &mut ElementParser,
     documents: DocumentAnchors,
 ) -> Anchor {
+    search_anchor::<true>(buf, from, eof, limit, parser, documents)
+}
+
+/// [`find_anchor`], passing over objects with no known key unparsed when `PASS_OVER` (the
+/// search without it is the specification the tests hold the shortcut to).
+fn search_anchor<const PASS_OVER: bool>(
+    buf: &[u8],
+    from: usize,
+    eof: bool,
+    limit: usize,
+    parser: &mut ElementParser,
+    documents: DocumentAnchors,
+) -> Anchor {
     let mut search = from;
+    // Where the next backslash or known element key is, from the last candidate on.
+    let mut key_hint: Option<usize> = None;
     loop {
         let Some(rest) = buf.get(search..) else {
             return Anchor::None;
@@ -101,6 +116,23 @@ pub(crate) fn find_anchor(
                 None => {}
             }
         }
+        // An object that closes before the next backslash or known element key has none of
+        // those keys (with no escape, its keys are its bytes as written): not an element,
+        // so it is passed over unparsed. Inside a long element that is nearly every object
+        // (its items), and parsing them was most of the search.
+        if PASS_OVER {
+            let hint = match key_hint {
+                Some(hint) if hint >= open => hint,
+                _ => {
+                    let hint = next_key_or_escape(buf, open);
+                    key_hint = Some(hint);
+                    hint
+                }
+            };
+            if value_end(buf, open, limit.min(hint.saturating_sub(open))).is_some() {
+                continue;
+            }
+        }
         match value_end(buf, open, limit) {
             Some(end) => {
                 let bytes = buf.get(open..end).unwrap_or_default();
@@ -121,6 +153,53 @@ pub(crate) fn find_anchor(
             None => {}
         }
     }
+}
+
+/// For each byte, the keys of [`KNOWN_ELEMENT_KEYS`] that start with it, as a bit set of
+/// their indices (at most three share a first letter).
+// Const evaluation: `index < 12` and a byte is below 256, so the indexing cannot fail.
+#[allow(clippy::indexing_slicing, clippy::cast_lossless)]
+const KEYS_BY_FIRST_BYTE: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut index = 0;
+    while index < KNOWN_ELEMENT_KEYS.len() {
+        if let [first, ..] = KNOWN_ELEMENT_KEYS[index] {
+            table[*first as usize] |= 1 << index;
+        }
+        index += 1;
+    }
+    table
+};
+
+/// The position of the first backslash, or of the opening quote of the first `"key"` whose
+/// key is one of [`KNOWN_ELEMENT_KEYS`], at or after `from`; the buffer's length if there
+/// is none.
+fn next_key_or_escape(buf: &[u8], from: usize) -> usize {
+    let rest = buf.get(from..).unwrap_or_default();
+    for at in memchr::memchr2_iter(b'"', b'\\', rest) {
+        if rest.get(at) == Some(&b'\\') {
+            return from.saturating_add(at);
+        }
+        let after = rest.get(at.saturating_add(1)..).unwrap_or_default();
+        let Some(&first) = after.first() else {
+            break;
+        };
+        let mut keys = KEYS_BY_FIRST_BYTE
+            .get(usize::from(first))
+            .copied()
+            .unwrap_or(0);
+        while keys != 0 {
+            let index = keys.trailing_zeros() as usize;
+            keys &= keys.wrapping_sub(1);
+            if let Some(key) = KNOWN_ELEMENT_KEYS.get(index)
+                && after.starts_with(key)
+                && after.get(key.len()) == Some(&b'"')
+            {
+                return from.saturating_add(at);
+            }
+        }
+    }
+    buf.len()
 }
 
 /// Whether `pos` starts a line (only whitespace since the previous `\n`, or since the
@@ -156,6 +235,73 @@ mod tests {
                 buf_starts_line: true,
             },
         )
+    }
+
+    proptest::proptest! {
+        /// Passing over objects with no backslash and no known key before they close finds
+        /// the anchor the full search finds, in any mix of elements, items, escaped keys,
+        /// key names inside strings, documents and stray bytes.
+        #[test]
+        fn passing_over_keyless_objects_finds_the_same_anchor(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                r#"{"devSn":"1","succ":"0","dataItem":["#,
+                "]}",
+                r#"{"dataItemId":"a","responseFlag":1,"value":"x"}"#,
+                r#"{"dataItemId":"b","value":{"v":[1,{"w":2}]}}"#,
+                r#"{"dev\u0053n":"2"}"#,
+                r#"{"a":"\"devSn\":1"}"#,
+                r#"{"devSnX":1,"rop2":3}"#,
+                r#"{"rop":"1/4"}"#,
+                r#"{"x":"\\"}"#,
+                r#"{"devDataList":["#,
+                r#"{"cmdType":"GET","devSn":"9"}"#,
+                "\"", "\\", "{", "}", ",", "\n", " ", "[", "]",
+            ]), 0..40),
+            from in 0usize..64,
+            eof: bool,
+            limit in proptest::prop_oneof![
+                proptest::strategy::Just(16usize),
+                proptest::strategy::Just(64),
+                proptest::strategy::Just(1 << 20),
+            ],
+            anywhere: bool,
+            starts_line: bool,
+        ) {
+            let buf = parts.concat();
+            let documents = if anywhere {
+                DocumentAnchors::Anywhere
+            } else {
+                DocumentAnchors::AtLineStart { buf_starts_line: starts_line }
+            };
+            let mut parser = ElementParser::new();
+            let fast = search_anchor::<true>(
+                buf.as_bytes(), from, eof, limit, &mut parser, documents,
+            );
+            let full = search_anchor::<false>(
+                buf.as_bytes(), from, eof, limit, &mut parser, documents,
+            );
+            proptest::prop_assert_eq!(fast, full, "{}", buf);
+        }
+    }
+
+    #[test]
+    fn every_known_key_is_known_to_the_element_reader() {
+        // The list resynchronisation passes over objects by is the element reader's: each
+        // of its keys makes an object look like an element, and near misses do not.
+        let mut parser = ElementParser::new();
+        for key in KNOWN_ELEMENT_KEYS {
+            let key = core::str::from_utf8(key).unwrap();
+            for (json, known) in [
+                (format!(r#"{{"{key}":1}}"#), true),
+                (format!(r#"{{"{key}x":1}}"#), false),
+                (format!(r#"{{"x{key}":1}}"#), false),
+            ] {
+                let looks = parser.parse_with(json.as_bytes(), |element| {
+                    element.is_ok_and(|element| element.looks_like_element())
+                });
+                assert_eq!(looks, known, "{json}");
+            }
+        }
     }
 
     #[test]

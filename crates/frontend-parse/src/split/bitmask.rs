@@ -297,9 +297,109 @@ pub(crate) fn split_array(
     }
 }
 
+/// The end (one past the closing bracket) of the value that opens at `start` (a `{` or
+/// `[`), if it closes within `buf` and within `limit` bytes: [`super::reference::value_end`]
+/// 64 bytes at a time, with the same masks as [`split_array`]. Resynchronisation checks every
+/// `{` of a long unfinished element with it, where the byte loop was most of the search.
+pub(crate) fn value_end(buf: &[u8], start: usize, limit: usize) -> Option<usize> {
+    let stop = start.saturating_add(limit).min(buf.len());
+    let mut in_string = 0u64;
+    let mut escape_carry = false;
+    let mut depth = 0usize;
+    let mut base = start;
+    let mut chunk = [b' '; CHUNK];
+    while base < stop {
+        let end = base.saturating_add(CHUNK).min(stop);
+        let bytes = buf.get(base..end).unwrap_or_default();
+        let masks = if let Ok(full) = <&[u8; CHUNK]>::try_from(bytes) {
+            classify(full)
+        } else {
+            // The last, partial chunk: pad with spaces (no class).
+            chunk.fill(b' ');
+            if let Some(target) = chunk.get_mut(..bytes.len()) {
+                target.copy_from_slice(bytes);
+            }
+            classify(&chunk)
+        };
+        let escaped = escaped_bytes(masks.backslash, &mut escape_carry);
+        let quotes = masks.quote & !escaped;
+        let inside = prefix_xor(quotes) ^ in_string;
+        in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
+        let opens = masks.open & !inside & !escaped;
+        let closes = masks.close & !inside & !escaped;
+        if depth > closes.count_ones() as usize {
+            // The value cannot close in this chunk (see `split_array`).
+            depth = depth
+                .saturating_add(opens.count_ones() as usize)
+                .saturating_sub(closes.count_ones() as usize);
+            base = end;
+            continue;
+        }
+        let mut brackets = opens | closes;
+        while brackets != 0 {
+            let bit = brackets.trailing_zeros();
+            brackets &= brackets.wrapping_sub(1);
+            if opens & (1u64 << bit) != 0 {
+                depth = depth.saturating_add(1);
+            } else {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(base.saturating_add(bit as usize).saturating_add(1));
+                }
+            }
+        }
+        base = end;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The chunked value end is the byte loop's, for any start and limit, across chunk
+        /// boundaries, escapes and brackets inside strings.
+        #[test]
+        fn value_ends_are_the_reference_value_ends(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"{{[}]\"\\a \"{}".to_vec()),
+                0..400,
+            ),
+            start in 0usize..420,
+            limit in proptest::prop_oneof![0usize..450, proptest::strategy::Just(usize::MAX)],
+        ) {
+            proptest::prop_assert_eq!(
+                value_end(&bytes, start, limit),
+                super::super::reference::value_end(&bytes, start, limit)
+            );
+        }
+    }
+
+    #[test]
+    fn value_ends_of_nested_values_at_every_offset() {
+        // A value of two levels with strings holding brackets and escapes, at every offset
+        // in a 64-byte chunk, cut at every length.
+        let value = br#"{"a":"}]\"[{","b":[1,{"c":"\\"}],"d":"x"}"#;
+        for offset in 0..CHUNK + 3 {
+            let mut buf = vec![b' '; offset];
+            buf.extend_from_slice(value);
+            buf.extend_from_slice(b"}]");
+            let end = offset + value.len();
+            assert_eq!(
+                value_end(&buf, offset, usize::MAX),
+                Some(end),
+                "at {offset}"
+            );
+            for limit in 0..value.len() + 2 {
+                assert_eq!(
+                    value_end(&buf, offset, limit),
+                    super::super::reference::value_end(&buf, offset, limit),
+                    "at {offset}, limit {limit}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn masks_of_a_chunk() {

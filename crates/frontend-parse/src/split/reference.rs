@@ -1,6 +1,6 @@
 //! The reference splitter: the same semantics as the fast one, one byte at a time. It is the
-//! specification (property tests hold the fast splitter to it) and splits resynchronisation
-//! candidates, where only one element is needed.
+//! specification: property tests and the `split` fuzz target hold the fast splitter and its
+//! value ends to it.
 
 use super::{ArrayEvent, Expect, SplitStop, check_gap};
 
@@ -78,7 +78,8 @@ pub(crate) fn split_array(
 }
 
 /// The end (one past the closing bracket) of the value that opens at `start` (a `{` or `[`),
-/// if it closes within `buf` and within `limit` bytes. Used for resynchronisation candidates.
+/// if it closes within `buf` and within `limit` bytes: the specification of
+/// [`super::value_end`], which resynchronisation uses.
 pub(crate) fn value_end(buf: &[u8], start: usize, limit: usize) -> Option<usize> {
     let mut in_string = false;
     let mut escaped = false;
