@@ -7,7 +7,9 @@
 //! - `fep_batch/{1,2}`: the whole `fep batch` path (classification and JSONL records, written
 //!   to a sink) on 1 and 2 threads;
 //! - `serde_json_whole_document`: the baseline people use today, a typed `serde_json` parse of
-//!   the whole document into borrowed structs holding the same fields.
+//!   the whole document into borrowed structs holding the same fields;
+//! - `long_elements/{fep_batch/{1,2},serde_json_whole_document}`: the same on six elements of
+//!   over a megabyte each, which the engine splits and checks for damage as they grow.
 //!
 //! `cargo bench --bench batch` (add `-- --quick` for a short run). The input is generated in
 //! memory and small (about 15 MB; `FEP_BENCH_BATCH_ELEMENTS=N` for another size) so that
@@ -241,5 +243,49 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Elements longer than the engine's damage check (1 MiB): six of 20 000–24 000 items, about
+/// 9 MB. Such an element is read, split and searched for damage as it grows, over many
+/// blocks (`docs/performance.md`, "Long elements").
+fn long_elements(c: &mut Criterion) {
+    let options = SynthOptions {
+        elements: 6,
+        seed: 11,
+        failure_rate: 0.3,
+        items_per_element: (20_000, 24_000),
+        documents: 1,
+    };
+    let mut data = Vec::new();
+    write_batch(&options, &mut data).expect("writing to a Vec cannot fail");
+    let mut group = c.benchmark_group("long_elements");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.sample_size(10);
+    for threads in [1, 2] {
+        let args = batch_args(threads);
+        let mut records = Vec::new();
+        let status = run_in_memory(
+            &args,
+            vec![Input::bytes("batch", data.clone())],
+            &mut records,
+        );
+        assert_eq!(status, fep::exit::Status::Clean);
+        assert!(records.split(|&b| b == b'\n').count() > 1_000);
+        group.bench_function(format!("fep_batch/{threads}"), |b| {
+            b.iter_batched(
+                || vec![Input::bytes("batch", data.clone())],
+                |inputs| run_in_memory(&args, inputs, io::sink()),
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.bench_function("serde_json_whole_document", |b| {
+        b.iter(|| {
+            let document: Document<'_> =
+                serde_json::from_slice(black_box(&data)).expect("a valid batch");
+            document.dev_data_list.len()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, long_elements);
 criterion_main!(benches);

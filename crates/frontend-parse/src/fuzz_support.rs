@@ -39,6 +39,7 @@ pub fn split(data: &[u8]) -> Result<usize, String> {
             return Err(format!("resume {resume} past the end"));
         }
     }
+    known_elements_change_nothing(data)?;
     // The end of the value at each of the first brackets (resynchronisation's candidates),
     // whole and within a limit, chunked and byte by byte.
     let opens = data
@@ -57,6 +58,72 @@ pub fn split(data: &[u8]) -> Result<usize, String> {
         }
     }
     Ok(whole)
+}
+
+/// Splitting with what earlier splits found of elements (a whole element's end, how far an
+/// unfinished one was read when the buffer ended earlier) gives what splitting afresh gives,
+/// from the array's start and from the unfinished element's start, with and without a
+/// budget.
+fn known_elements_change_nothing(data: &[u8]) -> Result<(), String> {
+    let split = |from: usize, expect: Expect, budget: usize, known: split::Known| {
+        let mut events = Vec::new();
+        let stop =
+            split::split_array_resuming(data, from, expect, budget, &mut events, known, &mut None);
+        (events, stop)
+    };
+    for budget in [usize::MAX, 64] {
+        let fresh = split(0, Expect::ValueOrEnd, budget, split::Known::default());
+        let wholes = fresh.0.iter().filter_map(|event| match *event {
+            ArrayEvent::Element { start, end } => Some((start, end)),
+            _ => None,
+        });
+        for whole in wholes.take(8) {
+            let known = split::Known {
+                whole: Some(whole),
+                open: None,
+            };
+            let again = split(0, Expect::ValueOrEnd, budget, known);
+            if again != fresh {
+                return Err(format!("known {whole:?}: {again:?} != {fresh:?}"));
+            }
+        }
+        let len = data.len();
+        for cut in [
+            len / 3,
+            len / 2,
+            len.saturating_mul(2) / 3,
+            len.saturating_sub(1),
+        ] {
+            let prefix = data.get(..cut).unwrap_or_default();
+            let (mut events, mut open) = (Vec::new(), None);
+            let stop = split::split_array_resuming(
+                prefix,
+                0,
+                Expect::ValueOrEnd,
+                usize::MAX,
+                &mut events,
+                split::Known::default(),
+                &mut open,
+            );
+            let (SplitStop::NeedMore { resume, .. }, Some(state)) = (stop, open) else {
+                continue;
+            };
+            let known = split::Known {
+                whole: None,
+                open: Some((resume, state)),
+            };
+            for (from, expect) in [(0, Expect::ValueOrEnd), (resume, Expect::Value)] {
+                let fresh = split(from, expect, budget, split::Known::default());
+                let again = split(from, expect, budget, known);
+                if again != fresh {
+                    return Err(format!(
+                        "cut {cut}, known {known:?}, from {from}: {again:?} != {fresh:?}"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn in_bounds(event: &ArrayEvent, len: usize) -> bool {

@@ -204,6 +204,20 @@ pub(crate) struct Driver {
     /// Values of outer keys larger than this are damage; elements larger than this are
     /// [`Event::TooLarge`] (the element cap).
     value_cap: usize,
+    /// What splits found of elements, in input offsets: where the last whole element
+    /// ends, and how far the last unfinished one was read. Splitting from such an element
+    /// again (a round held it back, or the next block arrived) passes over what was read,
+    /// so an element is read once, not once a round or a block.
+    known: KnownElements,
+}
+
+/// [`split::Known`] in input offsets.
+#[derive(Clone, Copy, Debug, Default)]
+struct KnownElements {
+    /// An element's start and end.
+    whole: Option<(u64, u64)>,
+    /// An element's start, where reading it stopped, and the splitter's state there.
+    open: Option<(u64, u64, split::OpenElement)>,
 }
 
 /// The outer keys whose values are kept.
@@ -242,6 +256,7 @@ impl Driver {
             doc: None,
             next_doc,
             value_cap,
+            known: KnownElements::default(),
         }
     }
 
@@ -549,7 +564,32 @@ impl Driver {
     ) -> Step {
         let mut found = core::mem::take(&mut round.array_events);
         found.clear();
-        let stop = split::split_array(buf, cursor, expect, budget, &mut found);
+        // Positions in `buf` are `round.base` on in the input.
+        let position = |offset: u64| usize::try_from(offset.checked_sub(round.base)?).ok();
+        let offset = |position: usize| round.base.saturating_add(position as u64);
+        let known = split::Known {
+            whole: self
+                .known
+                .whole
+                .and_then(|(start, end)| Some((position(start)?, position(end)?))),
+            open: self.known.open.and_then(|(start, scanned, state)| {
+                let scanned = position(scanned)?;
+                Some((position(start)?, split::OpenElement { scanned, ..state }))
+            }),
+        };
+        let mut open = None;
+        let stop =
+            split::split_array_resuming(buf, cursor, expect, budget, &mut found, known, &mut open);
+        if let Some(&ArrayEvent::Element { start, end }) = found
+            .iter()
+            .rev()
+            .find(|event| matches!(event, ArrayEvent::Element { .. }))
+        {
+            self.known.whole = Some((offset(start), offset(end)));
+        }
+        if let (SplitStop::NeedMore { resume: start, .. }, Some(state)) = (stop, open) {
+            self.known.open = Some((offset(start), offset(state.scanned), state));
+        }
         let slot = Self::slot(*open_slot).unwrap_or(u32::MAX);
         let cap = self.value_cap;
         if let Some(doc) = open_slot.and_then(|slot| round.docs.get_mut(slot)) {

@@ -192,10 +192,62 @@ fn prefix_xor(mut bits: u64) -> u64 {
 pub(crate) fn split_array(
     buf: &[u8],
     from: usize,
-    mut expect: Expect,
+    expect: Expect,
     budget: usize,
     events: &mut Vec<ArrayEvent>,
 ) -> SplitStop {
+    split_array_resuming(
+        buf,
+        from,
+        expect,
+        budget,
+        events,
+        Known::default(),
+        &mut None,
+    )
+}
+
+/// How far an unfinished element was split: everything before `scanned` was read, and this
+/// is the splitter's state there. Splitting the element again, once more bytes are in, can
+/// go on from it instead of reading the element from its start again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OpenElement {
+    /// The first byte not read yet (a chunk boundary).
+    pub(crate) scanned: usize,
+    /// Brackets open at `scanned` (at least 1: the element's own).
+    pub(crate) depth: usize,
+    /// Whether `scanned` is inside a string.
+    pub(crate) in_string: bool,
+    /// Whether the byte at `scanned` is escaped.
+    pub(crate) escaped: bool,
+}
+
+/// What earlier splits found of elements of this buffer (positions in it): where one
+/// element ends, and how far another, unfinished then, was read. The input does not change,
+/// so what was found from an element's start holds whenever a split meets that start again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Known {
+    /// An element's start and end (one past its last byte).
+    pub(crate) whole: Option<(usize, usize)>,
+    /// An element's start and the state where reading it stopped.
+    pub(crate) open: Option<(usize, OpenElement)>,
+}
+
+/// [`split_array`] that passes over what earlier splits found (`known`): an element whose
+/// end is known is not read again, and one read in part goes on from where reading
+/// stopped. On stopping with [`SplitStop::NeedMore`] inside an element it reports how far it
+/// got in `open` (`None` when it cannot tell: the element opened in the last, partial
+/// chunk). The events and the stop are [`split_array`]'s, whatever is known.
+pub(crate) fn split_array_resuming(
+    buf: &[u8],
+    from: usize,
+    mut expect: Expect,
+    budget: usize,
+    events: &mut Vec<ArrayEvent>,
+    known: Known,
+    open: &mut Option<OpenElement>,
+) -> SplitStop {
+    *open = None;
     let mut in_string = 0u64;
     let mut escape_carry = false;
     let mut depth = 0usize;
@@ -204,12 +256,23 @@ pub(crate) fn split_array(
     let mut base = from;
     let budget_end = from.saturating_add(budget);
     let mut chunk = [b' '; CHUNK];
-    while base < buf.len() {
+    // The state before the last, partial chunk, while an element is open there (the chunk
+    // is padded, so the state after it is not the state at the buffer's end).
+    let mut exact: Option<(usize, OpenElement)> = None;
+    let mut partial_at = None;
+    'chunks: while base < buf.len() {
         let end = base.saturating_add(CHUNK).min(buf.len());
         let bytes = buf.get(base..end).unwrap_or_default();
         let masks = if let Ok(full) = <&[u8; CHUNK]>::try_from(bytes) {
             classify(full)
         } else {
+            partial_at = Some(base);
+            if depth > 0 {
+                exact = Some((
+                    element_start,
+                    open_state(base, depth, in_string, escape_carry),
+                ));
+            }
             // The last, partial chunk: pad with spaces (no class).
             chunk.fill(b' ');
             if let Some(target) = chunk.get_mut(..bytes.len()) {
@@ -251,6 +314,37 @@ pub(crate) fn split_array(
                     check_gap(buf, gap_start, pos, expect, true, events);
                     element_start = pos;
                     expect = Expect::Value;
+                    match known {
+                        Known {
+                            whole: Some((start, end)),
+                            ..
+                        } if start == pos && end > pos && end <= buf.len() => {
+                            // Read before: after it, outside any string at depth 0.
+                            events.push(ArrayEvent::Element { start: pos, end });
+                            expect = Expect::CommaOrEnd;
+                            gap_start = end;
+                            if end >= budget_end {
+                                return SplitStop::Budget { resume: end };
+                            }
+                            (base, in_string, escape_carry) = (end, 0, false);
+                            continue 'chunks;
+                        }
+                        Known {
+                            open: Some((start, state)),
+                            ..
+                        } if start == pos
+                            && state.depth > 0
+                            && state.scanned > pos
+                            && state.scanned <= buf.len() =>
+                        {
+                            base = state.scanned;
+                            depth = state.depth;
+                            in_string = if state.in_string { u64::MAX } else { 0 };
+                            escape_carry = state.escaped;
+                            continue 'chunks;
+                        }
+                        _ => {}
+                    }
                 }
                 depth = depth.saturating_add(1);
             } else {
@@ -283,6 +377,14 @@ pub(crate) fn split_array(
         base = end;
     }
     if depth > 0 {
+        // Exact at the buffer's end when it ends on a chunk boundary; otherwise the state
+        // before the padded last chunk, if the same element was open there.
+        *open = match exact {
+            None if partial_at.is_none() => Some(open_state(base, depth, in_string, escape_carry)),
+            exact => exact
+                .filter(|&(start, _)| start == element_start)
+                .map(|(_, state)| state),
+        };
         SplitStop::NeedMore {
             resume: element_start,
             expect: Expect::Value,
@@ -294,6 +396,16 @@ pub(crate) fn split_array(
             expect,
             open: false,
         }
+    }
+}
+
+/// The state at the chunk boundary `scanned` (see [`OpenElement`]).
+fn open_state(scanned: usize, depth: usize, in_string: u64, escaped: bool) -> OpenElement {
+    OpenElement {
+        scanned,
+        depth,
+        in_string: in_string != 0,
+        escaped,
     }
 }
 

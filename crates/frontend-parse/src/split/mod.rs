@@ -13,7 +13,7 @@
 mod bitmask;
 pub(crate) mod reference;
 
-pub(crate) use bitmask::{split_array, value_end};
+pub(crate) use bitmask::{Known, OpenElement, split_array, split_array_resuming, value_end};
 
 /// What the splitter expects next at array level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
