@@ -69,9 +69,10 @@ const SMALL_ROUND: usize = 64 << 10;
 const SUSPECT_LEN: usize = 1 << 20;
 
 /// An unfinished element longer than [`SUSPECT_LEN`] is split again once its bytes have
-/// grown by this fraction (a half): the splitting of an element of any length then costs at
-/// most three times its length, and the buffer holds at most half an element more than a
-/// block at a time would.
+/// grown by this fraction (a half), not once a block: each split of it is a round and a
+/// damage check (the splitter itself goes on where it stopped, `split::Known`). Once a block
+/// cost 9.5 % more instructions on 4.4 MB elements (callgrind, `docs/performance.md`, "Long
+/// elements"); the buffer holds at most half an element more (14 MB more at the peak there).
 const LARGE_ELEMENT_GROWTH: usize = 2;
 
 /// How many bytes of junk its problem quotes.
@@ -826,9 +827,7 @@ where
                     }
                     if open && pending > suspect {
                         // Split again only once the unfinished element's bytes have grown
-                        // by half: splitting starts over at the element each time, so one
-                        // block at a time would split an element of n blocks n²/2 blocks'
-                        // worth (a 4.5 MB element 17 times over with 256 KiB blocks).
+                        // by half (see `LARGE_ELEMENT_GROWTH`).
                         fill_to = stream
                             .buf
                             .len()
