@@ -23,7 +23,10 @@ use std::io;
 use std::marker::PhantomData;
 
 use clap::Parser;
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
+};
 use fep::cli::{Cli, Command};
 use fep::commands::batch::run_in_memory;
 use frontend_parse::synth::{SynthOptions, write_batch};
@@ -211,36 +214,46 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    bench_fep_batch(&mut group, &data, element_count / 10);
+    let document: Document<'_> = serde_json::from_slice(&data).expect("a valid batch");
+    assert_eq!(document.dev_data_list.len(), element_count);
+    drop(document);
+    bench_serde_json(&mut group, &data);
+    group.finish();
+}
+
+/// `fep_batch/{1,2}`: the whole `fep batch` path over `data`, checked first to be clean and
+/// to write more than `min_records` records.
+fn bench_fep_batch(group: &mut BenchmarkGroup<'_, WallTime>, data: &[u8], min_records: usize) {
     for threads in [1, 2] {
         let args = batch_args(threads);
         let mut records = Vec::new();
         let status = run_in_memory(
             &args,
-            vec![Input::bytes("batch", data.clone())],
+            vec![Input::bytes("batch", data.to_vec())],
             &mut records,
         );
         assert_eq!(status, fep::exit::Status::Clean);
-        assert!(records.split(|&b| b == b'\n').count() > element_count / 10);
+        assert!(records.split(|&b| b == b'\n').count() > min_records);
         group.bench_function(format!("fep_batch/{threads}"), |b| {
             b.iter_batched(
-                || vec![Input::bytes("batch", data.clone())],
+                || vec![Input::bytes("batch", data.to_vec())],
                 |inputs| run_in_memory(&args, inputs, io::sink()),
                 BatchSize::LargeInput,
             );
         });
     }
+}
 
-    let document: Document<'_> = serde_json::from_slice(&data).expect("a valid batch");
-    assert_eq!(document.dev_data_list.len(), element_count);
-    drop(document);
+/// `serde_json_whole_document`: the typed `serde_json` baseline over `data`.
+fn bench_serde_json(group: &mut BenchmarkGroup<'_, WallTime>, data: &[u8]) {
     group.bench_function("serde_json_whole_document", |b| {
         b.iter(|| {
             let document: Document<'_> =
-                serde_json::from_slice(black_box(&data)).expect("a valid batch");
+                serde_json::from_slice(black_box(data)).expect("a valid batch");
             document.dev_data_list.len()
         });
     });
-    group.finish();
 }
 
 /// Elements longer than the engine's damage check (1 MiB): six of 20 000–24 000 items, about
@@ -259,31 +272,8 @@ fn long_elements(c: &mut Criterion) {
     let mut group = c.benchmark_group("long_elements");
     group.throughput(Throughput::Bytes(data.len() as u64));
     group.sample_size(10);
-    for threads in [1, 2] {
-        let args = batch_args(threads);
-        let mut records = Vec::new();
-        let status = run_in_memory(
-            &args,
-            vec![Input::bytes("batch", data.clone())],
-            &mut records,
-        );
-        assert_eq!(status, fep::exit::Status::Clean);
-        assert!(records.split(|&b| b == b'\n').count() > 1_000);
-        group.bench_function(format!("fep_batch/{threads}"), |b| {
-            b.iter_batched(
-                || vec![Input::bytes("batch", data.clone())],
-                |inputs| run_in_memory(&args, inputs, io::sink()),
-                BatchSize::LargeInput,
-            );
-        });
-    }
-    group.bench_function("serde_json_whole_document", |b| {
-        b.iter(|| {
-            let document: Document<'_> =
-                serde_json::from_slice(black_box(&data)).expect("a valid batch");
-            document.dev_data_list.len()
-        });
-    });
+    bench_fep_batch(&mut group, &data, 1_000);
+    bench_serde_json(&mut group, &data);
     group.finish();
 }
 

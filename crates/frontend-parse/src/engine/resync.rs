@@ -120,7 +120,7 @@ fn search_anchor<const PASS_OVER: bool>(
         // those keys (with no escape, its keys are its bytes as written): not an element,
         // so it is passed over unparsed. Inside a long element that is nearly every object
         // (its items), and parsing them was most of the search.
-        if PASS_OVER {
+        let end = if PASS_OVER {
             let hint = match key_hint {
                 Some(hint) if hint >= open => hint,
                 _ => {
@@ -129,11 +129,18 @@ fn search_anchor<const PASS_OVER: bool>(
                     hint
                 }
             };
-            if value_end(buf, open, limit.min(hint.saturating_sub(open))).is_some() {
-                continue;
+            let bound = limit.min(hint.saturating_sub(open));
+            match value_end(buf, open, bound) {
+                Some(_) => continue,
+                // Read as far as the full read goes (the limit or the buffer's end): it
+                // does not close there either.
+                None if bound == limit || open.saturating_add(bound) >= buf.len() => None,
+                None => value_end(buf, open, limit),
             }
-        }
-        match value_end(buf, open, limit) {
+        } else {
+            value_end(buf, open, limit)
+        };
+        match end {
             Some(end) => {
                 let bytes = buf.get(open..end).unwrap_or_default();
                 let is_element = parser.parse_with(bytes, |element| {

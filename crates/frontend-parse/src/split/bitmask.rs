@@ -248,52 +248,27 @@ pub(crate) fn split_array_resuming(
     open: &mut Option<OpenElement>,
 ) -> SplitStop {
     *open = None;
-    let mut in_string = 0u64;
-    let mut escape_carry = false;
+    let mut reader = ChunkReader::default();
     let mut depth = 0usize;
     let mut element_start = from;
     let mut gap_start = from;
     let mut base = from;
     let budget_end = from.saturating_add(budget);
-    let mut chunk = [b' '; CHUNK];
-    // The state before the last, partial chunk, while an element is open there (the chunk
-    // is padded, so the state after it is not the state at the buffer's end).
-    let mut exact: Option<(usize, OpenElement)> = None;
-    let mut partial_at = None;
+    // The element open before the last, partial chunk and the state there (the chunk is
+    // padded, so the state after it is not the state at the buffer's end).
+    let mut before_last: Option<(usize, OpenElement)> = None;
     'chunks: while base < buf.len() {
         let end = base.saturating_add(CHUNK).min(buf.len());
         let bytes = buf.get(base..end).unwrap_or_default();
-        let masks = if let Ok(full) = <&[u8; CHUNK]>::try_from(bytes) {
-            classify(full)
-        } else {
-            partial_at = Some(base);
-            if depth > 0 {
-                exact = Some((
-                    element_start,
-                    open_state(base, depth, in_string, escape_carry),
-                ));
-            }
-            // The last, partial chunk: pad with spaces (no class).
-            chunk.fill(b' ');
-            if let Some(target) = chunk.get_mut(..bytes.len()) {
-                target.copy_from_slice(bytes);
-            }
-            classify(&chunk)
-        };
-        let escaped = escaped_bytes(masks.backslash, &mut escape_carry);
-        let quotes = masks.quote & !escaped;
-        let inside = prefix_xor(quotes) ^ in_string;
-        // Broadcast the last byte's string state to the next chunk.
-        in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
-        let opens = masks.open & !inside & !escaped;
-        let closes = masks.close & !inside & !escaped;
-        // Brackets inside strings are rare: where there are none, the classifier's counts
-        // are the counts.
-        let (open_count, close_count) = if opens == masks.open && closes == masks.close {
-            (masks.open_count as usize, masks.close_count as usize)
-        } else {
-            (opens.count_ones() as usize, closes.count_ones() as usize)
-        };
+        if bytes.len() < CHUNK {
+            before_last = Some((element_start, reader.open_at(base, depth)));
+        }
+        let Brackets {
+            opens,
+            closes,
+            open_count,
+            close_count,
+        } = reader.brackets(bytes);
         if depth > close_count {
             // Inside an element all chunk long (even if every closing bracket came first,
             // the depth stays at 1 or more): an element ends only where a closing bracket
@@ -326,7 +301,8 @@ pub(crate) fn split_array_resuming(
                             if end >= budget_end {
                                 return SplitStop::Budget { resume: end };
                             }
-                            (base, in_string, escape_carry) = (end, 0, false);
+                            base = end;
+                            reader.after_value();
                             continue 'chunks;
                         }
                         Known {
@@ -339,8 +315,7 @@ pub(crate) fn split_array_resuming(
                         {
                             base = state.scanned;
                             depth = state.depth;
-                            in_string = if state.in_string { u64::MAX } else { 0 };
-                            escape_carry = state.escaped;
+                            reader.resume(state);
                             continue 'chunks;
                         }
                         _ => {}
@@ -379,11 +354,9 @@ pub(crate) fn split_array_resuming(
     if depth > 0 {
         // Exact at the buffer's end when it ends on a chunk boundary; otherwise the state
         // before the padded last chunk, if the same element was open there.
-        *open = match exact {
-            None if partial_at.is_none() => Some(open_state(base, depth, in_string, escape_carry)),
-            exact => exact
-                .filter(|&(start, _)| start == element_start)
-                .map(|(_, state)| state),
+        *open = match before_last {
+            None => Some(reader.open_at(base, depth)),
+            Some((start, state)) => (start == element_start && state.depth > 0).then_some(state),
         };
         SplitStop::NeedMore {
             resume: element_start,
@@ -399,13 +372,90 @@ pub(crate) fn split_array_resuming(
     }
 }
 
-/// The state at the chunk boundary `scanned` (see [`OpenElement`]).
-fn open_state(scanned: usize, depth: usize, in_string: u64, escaped: bool) -> OpenElement {
-    OpenElement {
-        scanned,
-        depth,
-        in_string: in_string != 0,
-        escaped,
+/// The brackets outside strings of one chunk (bit `i` = byte `i`), and how many of each.
+struct Brackets {
+    opens: u64,
+    closes: u64,
+    open_count: usize,
+    close_count: usize,
+}
+
+/// Reads a buffer chunk after chunk, carrying the string and escape state from one chunk to
+/// the next: what the splitter and [`value_end`] share.
+struct ChunkReader {
+    /// All ones when the previous chunk's last byte is inside a string.
+    in_string: u64,
+    /// Whether the next chunk's first byte is escaped.
+    escape_carry: bool,
+    /// The last, partial chunk, padded with spaces (no class).
+    padded: [u8; CHUNK],
+}
+
+impl Default for ChunkReader {
+    fn default() -> Self {
+        Self {
+            in_string: 0,
+            escape_carry: false,
+            padded: [b' '; CHUNK],
+        }
+    }
+}
+
+impl ChunkReader {
+    /// The brackets of `bytes`, the next chunk (shorter only at the buffer's end).
+    #[inline]
+    fn brackets(&mut self, bytes: &[u8]) -> Brackets {
+        let masks = if let Ok(full) = <&[u8; CHUNK]>::try_from(bytes) {
+            classify(full)
+        } else {
+            self.padded.fill(b' ');
+            if let Some(target) = self.padded.get_mut(..bytes.len()) {
+                target.copy_from_slice(bytes);
+            }
+            classify(&self.padded)
+        };
+        let escaped = escaped_bytes(masks.backslash, &mut self.escape_carry);
+        let quotes = masks.quote & !escaped;
+        let inside = prefix_xor(quotes) ^ self.in_string;
+        // Broadcast the last byte's string state to the next chunk.
+        self.in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
+        let opens = masks.open & !inside & !escaped;
+        let closes = masks.close & !inside & !escaped;
+        // Brackets inside strings are rare: where there are none, the classifier's counts
+        // are the counts.
+        let (open_count, close_count) = if opens == masks.open && closes == masks.close {
+            (masks.open_count as usize, masks.close_count as usize)
+        } else {
+            (opens.count_ones() as usize, closes.count_ones() as usize)
+        };
+        Brackets {
+            opens,
+            closes,
+            open_count,
+            close_count,
+        }
+    }
+
+    /// The state at the chunk boundary `scanned` with `depth` brackets open.
+    fn open_at(&self, scanned: usize, depth: usize) -> OpenElement {
+        OpenElement {
+            scanned,
+            depth,
+            in_string: self.in_string != 0,
+            escaped: self.escape_carry,
+        }
+    }
+
+    /// Goes on from `state` (its chunk boundary is the next chunk's start).
+    fn resume(&mut self, state: OpenElement) {
+        self.in_string = if state.in_string { u64::MAX } else { 0 };
+        self.escape_carry = state.escaped;
+    }
+
+    /// Goes on after a value's closing bracket: outside any string, nothing escaped.
+    fn after_value(&mut self) {
+        self.in_string = 0;
+        self.escape_carry = false;
     }
 }
 
@@ -415,35 +465,20 @@ fn open_state(scanned: usize, depth: usize, in_string: u64, escaped: bool) -> Op
 /// `{` of a long unfinished element with it, where the byte loop was most of the search.
 pub(crate) fn value_end(buf: &[u8], start: usize, limit: usize) -> Option<usize> {
     let stop = start.saturating_add(limit).min(buf.len());
-    let mut in_string = 0u64;
-    let mut escape_carry = false;
+    let mut reader = ChunkReader::default();
     let mut depth = 0usize;
     let mut base = start;
-    let mut chunk = [b' '; CHUNK];
     while base < stop {
         let end = base.saturating_add(CHUNK).min(stop);
-        let bytes = buf.get(base..end).unwrap_or_default();
-        let masks = if let Ok(full) = <&[u8; CHUNK]>::try_from(bytes) {
-            classify(full)
-        } else {
-            // The last, partial chunk: pad with spaces (no class).
-            chunk.fill(b' ');
-            if let Some(target) = chunk.get_mut(..bytes.len()) {
-                target.copy_from_slice(bytes);
-            }
-            classify(&chunk)
-        };
-        let escaped = escaped_bytes(masks.backslash, &mut escape_carry);
-        let quotes = masks.quote & !escaped;
-        let inside = prefix_xor(quotes) ^ in_string;
-        in_string = if inside >> 63 == 1 { u64::MAX } else { 0 };
-        let opens = masks.open & !inside & !escaped;
-        let closes = masks.close & !inside & !escaped;
-        if depth > closes.count_ones() as usize {
+        let Brackets {
+            opens,
+            closes,
+            open_count,
+            close_count,
+        } = reader.brackets(buf.get(base..end).unwrap_or_default());
+        if depth > close_count {
             // The value cannot close in this chunk (see `split_array`).
-            depth = depth
-                .saturating_add(opens.count_ones() as usize)
-                .saturating_sub(closes.count_ones() as usize);
+            depth = depth.saturating_add(open_count).saturating_sub(close_count);
             base = end;
             continue;
         }
