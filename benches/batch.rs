@@ -3,7 +3,9 @@
 //!
 //! - `split`: the element splitter alone (the floor of the whole pipeline, per core);
 //! - `engine_noop/{1,2}`: the engine (split, element scan, failure extraction) with a closure
-//!   that does nothing, on 1 and 2 worker threads;
+//!   that does nothing, on 1 and 2 worker threads; `engine_noop_exact/{1,2}` the same with
+//!   every element end found by the exact splitter (`SplitMode::Exact`) instead of guessed
+//!   from the next element's anchor;
 //! - `fep_batch/{1,2}`: the whole `fep batch` path (classification and JSONL records, written
 //!   to a sink) on 1 and 2 threads;
 //! - `serde_json_whole_document`: the baseline people use today, a typed `serde_json` parse of
@@ -30,7 +32,7 @@ use criterion::{
 use fep::cli::{Cli, Command};
 use fep::commands::batch::run_in_memory;
 use frontend_parse::synth::{SynthOptions, write_batch};
-use frontend_parse::{Engine, Entry, Input, Options};
+use frontend_parse::{Engine, Entry, Input, Options, SplitMode};
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};
 
@@ -188,9 +190,15 @@ fn bench(c: &mut Criterion) {
         b.iter(|| frontend_parse::fuzz_support::split_fast_count(black_box(&data[array..])));
     });
 
-    for threads in [1, 2] {
+    for (threads, split, name) in [
+        (1, SplitMode::Anchored, "engine_noop"),
+        (2, SplitMode::Anchored, "engine_noop"),
+        (1, SplitMode::Exact, "engine_noop_exact"),
+        (2, SplitMode::Exact, "engine_noop_exact"),
+    ] {
         let engine = Engine::new(Options {
             threads,
+            split,
             ..Options::default()
         })
         .expect("a thread pool");
@@ -199,7 +207,7 @@ fn bench(c: &mut Criterion) {
             .expect("in-memory input");
         assert_eq!(summary.elements, elements);
         assert_eq!(summary.malformed, 0);
-        group.bench_function(format!("engine_noop/{threads}"), |b| {
+        group.bench_function(format!("{name}/{threads}"), |b| {
             b.iter_batched(
                 || Input::bytes("batch", data.clone()),
                 |input| {

@@ -241,12 +241,13 @@ pub fn parse_text(text: &str) -> Result<(Option<String>, bool), String> {
 }
 
 /// Runs the whole engine over `data` with tiny blocks, two threads and blocks read on demand,
-/// and again with one thread, default blocks and a reader thread.
+/// and again with one thread, default blocks and a reader thread, both with element ends
+/// guessed from anchors, and a third time like the second with exact splitting.
 ///
 /// # Errors
 /// A description when the accounting identity fails or the two runs differ.
 pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
-    use crate::engine::{Engine, Entry, Input, Options, ReadAhead};
+    use crate::engine::{Engine, Entry, Input, Options, ReadAhead, SplitMode};
     let run = |options: Options| -> Result<(Vec<String>, crate::summary::Summary), String> {
         let engine = Engine::new(options).map_err(|e| e.to_string())?;
         let mut lines = Vec::new();
@@ -257,6 +258,10 @@ pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
                     let failures = entry.failures().len();
                     out.push(match entry {
                         Entry::Problem(problem) => format!("P {problem}"),
+                        Entry::Element(element) => {
+                            let at = &element.location;
+                            format!("E {} {:?} {} {failures}", at.doc, at.element, at.offset)
+                        }
                         _ => format!("E {failures}"),
                     });
                 },
@@ -283,6 +288,18 @@ pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
         read_ahead: ReadAhead::Thread,
         ..Options::default()
     })?;
+    let (exact_lines, exact) = run(Options {
+        threads: 1,
+        max_element_size: 4096,
+        read_ahead: ReadAhead::Thread,
+        split: SplitMode::Exact,
+        ..Options::default()
+    })?;
+    if exact_lines != lines || exact != summary {
+        return Err(format!(
+            "anchored and exact splits differ:\n{lines:?}\n{exact_lines:?}\n{summary:?}\n{exact:?}"
+        ));
+    }
     let identity = summary
         .elements_ok
         .saturating_add(summary.elements_failed)

@@ -49,7 +49,7 @@ pub use element::{
 };
 pub use engine::{
     DocumentInfo, DocumentKind, ElementEntry, Engine, EngineError, Entry, EnvelopeEntry, Input,
-    Options, Problem, ProblemKind, Progress, ReadAhead, Sink,
+    Options, Problem, ProblemKind, Progress, ReadAhead, Sink, SplitMode,
 };
 pub use failure::{Failure, FailureCode, Location, ResponseFlagMode, extract_failures};
 pub use summary::{DocumentSummary, Summary};

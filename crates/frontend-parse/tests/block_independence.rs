@@ -1,12 +1,13 @@
 //! Output must not depend on the read block size, the thread count or where blocks are read:
 //! the element cap and resynchronisation after leading garbage give the same entries and
 //! summary whatever the blocks (the fixed `batch` regressions under
-//! `fixtures/regressions/batch/`).
+//! `fixtures/regressions/batch/`). Nor on how element ends are found: every run here is
+//! made with both split modes (`SplitMode`), anchored guesses and exact splitting.
 
 mod common;
 
 use common::{check_identity, fixture_path, run_bytes, serials_of};
-use frontend_parse::{DocumentKind, Options, ReadAhead, Summary};
+use frontend_parse::{DocumentKind, Options, ReadAhead, SplitMode, Summary};
 
 /// Block sizes that cut the inputs below in different places (61 is the fuzz harness's).
 const BLOCK_SIZES: [usize; 4] = [1, 61, 4096, 2 << 20];
@@ -35,19 +36,22 @@ fn same_for_blocks(
     for &block_size in block_sizes {
         for threads in [1, 2] {
             for read_ahead in [ReadAhead::Thread, ReadAhead::OnDemand] {
-                let options = Options {
-                    threads,
-                    block_size,
-                    batch_size: 128,
-                    max_element_size,
-                    read_ahead,
-                    ..Options::default()
-                };
-                let run = run_bytes(options, bytes);
-                assert_eq!(
-                    run, reference,
-                    "block size {block_size}, {threads} threads, {read_ahead:?}"
-                );
+                for split in [SplitMode::Anchored, SplitMode::Exact] {
+                    let options = Options {
+                        threads,
+                        block_size,
+                        batch_size: 128,
+                        max_element_size,
+                        read_ahead,
+                        split,
+                        ..Options::default()
+                    };
+                    let run = run_bytes(options, bytes);
+                    assert_eq!(
+                        run, reference,
+                        "block size {block_size}, {threads} threads, {read_ahead:?}, {split:?}"
+                    );
+                }
             }
         }
     }
@@ -225,13 +229,20 @@ const TAILS: [&str; 3] = [
 /// Pieces of an input: valid elements of any size around the cap, garbage, stray commas,
 /// broken elements and line breaks, between and inside documents.
 fn piece(kind: u8, size: usize) -> String {
-    match kind % 8 {
+    match kind % 11 {
         0 | 1 => element(&format!("s{size}"), size),
         2 => "garbage ".to_owned(),
         3 => ",".to_owned(),
         4 => "\n".to_owned(),
         5 => r#"{"devSn":"broken","x":[}"#.to_owned(),
         6 => format!(r#"{{"devDataList":[{}"#, element("d", size / 2)),
+        // Anchors where no element ends: a nested one in a valid element, one in a broken
+        // element (a string that does not close), an element failing before a nested one.
+        7 => format!(
+            r#"{{"devSn":"n{size}","dataItem":[{{"dataItemId":"a","value":[{{"a":1}},{{"devSn":"x","succ":0}}]}}]}}"#
+        ),
+        8 => format!(r#"{{"devSn":"q{size}","x":"open}},{{"devSn":"inside","succ":0}}"#),
+        9 => format!(r#"{{"devSn":"f{size}","succ":0,"errorCode":"EL001 离线","dataItem":[]}}"#),
         _ => "]}".to_owned(),
     }
 }
@@ -245,7 +256,7 @@ proptest::proptest! {
     #[test]
     fn output_does_not_depend_on_blocks(
         prefix in proptest::option::of("[a-z ]{1,20}"),
-        pieces in proptest::collection::vec((0u8..8, 0usize..700), 0..12),
+        pieces in proptest::collection::vec((0u8..11, 0usize..700), 0..12),
         tail in 0usize..TAILS.len(),
     ) {
         let mut input = prefix.unwrap_or_default();
@@ -541,4 +552,33 @@ fn a_failed_element_is_judged_by_its_successor_whatever_the_blocks() {
     let (lines, summary) = same_for_blocks(input.as_bytes(), 4096, &sizes);
     assert_eq!(summary.documents, 1, "{lines:?}");
     assert_eq!(summary.elements, 3, "{lines:?}");
+}
+
+/// Anchors (`},{"devSn"`) where no element ends: nested in a valid element's value, inside a
+/// broken element's unclosed string, and after a failing element. The guessed pieces do not
+/// read, the engine splits again exactly from them, and the output is the exact split's.
+#[test]
+fn anchors_where_no_element_ends_give_the_exact_split() {
+    let nested = r#"{"devSn":"nested","dataItem":[{"dataItemId":"a","value":[{"a":1},{"devSn":"x","succ":0}]}]}"#;
+    let broken = r#"{"devSn":"broken","x":"open},{"devSn":"inside","succ":0}"#;
+    let failing = r#"{"devSn":"failing","succ":0,"errorCode":"EL001 离线","dataItem":[]}"#;
+    let plain = |n: usize| element(&format!("p{n}"), n);
+    let input = format!(
+        r#"{{"devDataList":[{},{nested},{},{broken},{},{failing},{nested},{}],"workId":"W"}}"#,
+        plain(1),
+        plain(2),
+        plain(3),
+        plain(4),
+    );
+    let (lines, summary) = same_for_all_blocks(input.as_bytes(), 4096);
+    // The nested elements read whole; the broken one is damage, and resynchronisation
+    // finds the element its string held.
+    assert_eq!(
+        serials_of(&lines),
+        [
+            "p1", "nested", "p2", "inside", "p3", "failing", "nested", "p4"
+        ],
+        "{lines:?}"
+    );
+    assert_eq!(summary.malformed, 1, "{lines:?}");
 }

@@ -2,6 +2,7 @@
 //! order, `workId` before or after the array, unknown keys skipped, NDJSON), hands the inside
 //! of `devDataList` to the splitter, and lists everything it found as [`Event`]s of a round.
 
+use super::SplitMode;
 use super::entry::ProblemKind;
 use crate::split::value_end;
 use crate::split::{self, ArrayEvent, Expect, GapIssue, SplitStop, is_json_whitespace};
@@ -97,6 +98,10 @@ pub(crate) enum Event {
         /// Whether the document's `workId` was known when the element was split (it is
         /// only used then, so that output never depends on where rounds are cut).
         work_known: bool,
+        /// Whether its end is a guess from the anchor after it ([`split::split_anchored`]):
+        /// exact if it reads; if it does not, the engine splits again from its start
+        /// exactly before judging it.
+        anchored: bool,
     },
     Junk {
         slot: u32,
@@ -151,6 +156,15 @@ pub(crate) struct Round {
 impl Round {
     pub(crate) fn doc(&self, slot: u32) -> Option<&DocState> {
         self.docs.get(usize::try_from(slot).ok()?)
+    }
+
+    /// Whether judging a failure of element event `index` rests on a guessed end: its own
+    /// or its successor's (`Event::Element::anchored`). The engine splits again from it
+    /// exactly before judging.
+    pub(crate) fn rests_on_a_guess(&self, index: usize) -> bool {
+        let guessed =
+            |event: Option<&Event>| matches!(event, Some(Event::Element { anchored: true, .. }));
+        guessed(self.events.get(index)) || guessed(self.successor(index))
     }
 
     /// The event after event `index`: the next one of the round, or after its last the
@@ -209,6 +223,11 @@ pub(crate) struct Driver {
     /// again (a round held it back, or the next block arrived) passes over what was read,
     /// so an element is read once, not once a round or a block.
     known: KnownElements,
+    /// Whether element ends may be guessed from anchors ([`SplitMode::Anchored`]).
+    anchors: bool,
+    /// Elements that start before this input offset are split exactly: the engine splits
+    /// again from an anchored element that failed, and must not guess there again.
+    exact_before: u64,
 }
 
 /// [`split::Known`] in input offsets.
@@ -250,14 +269,26 @@ enum Step {
 }
 
 impl Driver {
-    pub(crate) fn new(next_doc: u64, value_cap: usize) -> Self {
+    pub(crate) fn new(next_doc: u64, value_cap: usize, split: SplitMode) -> Self {
         Self {
             mode: Mode::TopLevel,
             doc: None,
             next_doc,
             value_cap,
             known: KnownElements::default(),
+            anchors: split == SplitMode::Anchored,
+            exact_before: 0,
         }
+    }
+
+    /// Splitting goes on at the anchored element `start` (input offset), exactly, after
+    /// its guessed end proved wrong or it failed: with `doc` as it was at the element and
+    /// nothing remembered of the elements split since.
+    pub(crate) fn split_exactly_from(&mut self, start: u64, doc: Option<DocState>) {
+        self.doc = doc;
+        self.mode = Mode::Array(Expect::Value);
+        self.known = KnownElements::default();
+        self.exact_before = start.saturating_add(1);
     }
 
     /// Splits from `cursor` until the buffer ends, `budget` element bytes were split, or
@@ -578,9 +609,38 @@ impl Driver {
             }),
         };
         let mut open = None;
-        let stop =
-            split::split_array_resuming(buf, cursor, expect, budget, &mut found, known, &mut open);
+        let guessed = if self.anchors && offset(cursor) >= self.exact_before {
+            split::split_anchored(buf, cursor, expect, budget, self.value_cap, &mut found)
+        } else {
+            split::Anchored {
+                resume: cursor,
+                expect,
+                budget_reached: false,
+            }
+        };
+        let anchored = found.len();
+        let stop = if guessed.budget_reached {
+            SplitStop::Budget {
+                resume: guessed.resume,
+            }
+        } else {
+            // The exact splitter goes on from where the anchors ran out, within what is
+            // left of the budget.
+            let rest = budget.saturating_sub(guessed.resume.saturating_sub(cursor));
+            split::split_array_resuming(
+                buf,
+                guessed.resume,
+                guessed.expect,
+                rest.max(1),
+                &mut found,
+                known,
+                &mut open,
+            )
+        };
+        // Only exact ends are remembered: a guessed one may be wrong.
         if let Some(&ArrayEvent::Element { start, end }) = found
+            .get(anchored..)
+            .unwrap_or_default()
             .iter()
             .rev()
             .find(|event| matches!(event, ArrayEvent::Element { .. }))
@@ -594,7 +654,7 @@ impl Driver {
         let cap = self.value_cap;
         if let Some(doc) = open_slot.and_then(|slot| round.docs.get_mut(slot)) {
             let work_known = doc.work_id.is_some();
-            for event in &found {
+            for (position, event) in found.iter().enumerate() {
                 round.events.push(match *event {
                     ArrayEvent::Element { start, end } if end.saturating_sub(start) > cap => {
                         let index = doc.next_index;
@@ -611,6 +671,7 @@ impl Driver {
                             start,
                             end,
                             work_known,
+                            anchored: position < anchored,
                         }
                     }
                     ArrayEvent::Junk { start, end } => {
@@ -806,7 +867,7 @@ mod tests {
     use super::*;
 
     fn split(input: &str) -> (Vec<Event>, Vec<DocState>, RoundStop) {
-        let mut driver = Driver::new(0, 1 << 20);
+        let mut driver = Driver::new(0, 1 << 20, SplitMode::Exact);
         let mut round = Round::default();
         let (_, stop) = driver.split_round(input.as_bytes(), 0, usize::MAX, &mut round);
         (round.events, round.docs, stop)
@@ -872,7 +933,7 @@ mod tests {
     #[test]
     fn cut_pairs_are_read_again() {
         let input = r#"{"workId":"abc"#;
-        let mut driver = Driver::new(0, 1 << 20);
+        let mut driver = Driver::new(0, 1 << 20, SplitMode::Exact);
         let mut round = Round::default();
         let (resume, stop) = driver.split_round(input.as_bytes(), 0, usize::MAX, &mut round);
         assert_eq!((resume, stop), (1, RoundStop::NeedMore { open: false }));

@@ -111,6 +111,7 @@ impl BatchContext<'_> {
                     start,
                     end,
                     work_known,
+                    ..
                 } => {
                     let doc = self.round.doc(slot);
                     let location = Location {
@@ -124,7 +125,11 @@ impl BatchContext<'_> {
                     let bytes = self.buf.get(start..end).unwrap_or_default();
                     if let Err(error) = self.element(bytes, location, state, work, output, counters)
                     {
-                        if self.is_local_failure(index, start, end, state) {
+                        // A failure next to a guessed end is judged once the caller
+                        // has split there again exactly.
+                        if !self.round.rests_on_a_guess(index)
+                            && self.is_local_failure(index, start, end, state)
+                        {
                             let problem = self.element_problem(location, &error);
                             counters.record_problem(&problem);
                             work(&Entry::Problem(&problem), output);

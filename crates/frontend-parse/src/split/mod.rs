@@ -9,10 +9,16 @@
 //! into bitmasks (SSE2 through `safe_arch` on x86-64, elsewhere safe code the compiler
 //! vectorises), [`reference::split_array`] walks byte by byte and is the specification the
 //! property tests hold the fast one to.
+//!
+//! Before either, [`split_anchored`] guesses the ends of compact elements from the anchor
+//! that starts the next one (`},{"devSn"`), which the element reader then checks; see
+//! `anchored.rs` for why a piece that reads is exact.
 
+mod anchored;
 mod bitmask;
 pub(crate) mod reference;
 
+pub(crate) use anchored::{Anchored, split_anchored};
 pub(crate) use bitmask::{Known, OpenElement, split_array, split_array_resuming, value_end};
 
 /// What the splitter expects next at array level.
