@@ -49,15 +49,19 @@ fn elements() -> u64 {
 }
 
 fn input(elements: u64) -> Vec<u8> {
-    let options = SynthOptions {
+    generate(&SynthOptions {
         elements,
         seed: 7,
         failure_rate: 0.3,
         items_per_element: (5, 20),
         documents: 1,
-    };
+    })
+}
+
+/// A `fep gen` batch in memory.
+fn generate(options: &SynthOptions) -> Vec<u8> {
     let mut bytes = Vec::new();
-    write_batch(&options, &mut bytes).expect("writing to a Vec cannot fail");
+    write_batch(options, &mut bytes).expect("writing to a Vec cannot fail");
     bytes
 }
 
@@ -268,15 +272,13 @@ fn bench_serde_json(group: &mut BenchmarkGroup<'_, WallTime>, data: &[u8]) {
 /// 9 MB. Such an element is read, split and searched for damage as it grows, over many
 /// blocks (`docs/performance.md`, "Long elements").
 fn long_elements(c: &mut Criterion) {
-    let options = SynthOptions {
+    let data = generate(&SynthOptions {
         elements: 6,
         seed: 11,
         failure_rate: 0.3,
         items_per_element: (20_000, 24_000),
         documents: 1,
-    };
-    let mut data = Vec::new();
-    write_batch(&options, &mut data).expect("writing to a Vec cannot fail");
+    });
     let mut group = c.benchmark_group("long_elements");
     group.throughput(Throughput::Bytes(data.len() as u64));
     group.sample_size(10);

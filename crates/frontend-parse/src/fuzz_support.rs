@@ -282,18 +282,16 @@ pub fn run_batch(data: &[u8]) -> Result<crate::summary::Summary, String> {
         read_ahead: ReadAhead::OnDemand,
         ..Options::default()
     })?;
-    let (lines, summary) = run(Options {
+    let one_thread = Options {
         threads: 1,
         max_element_size: 4096,
         read_ahead: ReadAhead::Thread,
         ..Options::default()
-    })?;
+    };
+    let (lines, summary) = run(one_thread)?;
     let (exact_lines, exact) = run(Options {
-        threads: 1,
-        max_element_size: 4096,
-        read_ahead: ReadAhead::Thread,
         split: SplitMode::Exact,
-        ..Options::default()
+        ..one_thread
     })?;
     if exact_lines != lines || exact != summary {
         return Err(format!(

@@ -158,6 +158,23 @@ impl Round {
         self.docs.get(usize::try_from(slot).ok()?)
     }
 
+    /// Document `slot` as it was at event `event`, to split again from there: keys read
+    /// from bytes after it undone (they are split again or skipped), and its next element
+    /// numbered `next_index` when given.
+    pub(crate) fn doc_at_event(
+        &self,
+        slot: Option<u32>,
+        next_index: Option<u64>,
+        event: usize,
+    ) -> Option<DocState> {
+        let mut doc = self.doc(slot?)?.clone();
+        if let Some(next_index) = next_index {
+            doc.next_index = next_index;
+        }
+        doc.undo_after(event);
+        Some(doc)
+    }
+
     /// Whether judging a failure of element event `index` rests on a guessed end: its own
     /// or its successor's (`Event::Element::anchored`). The engine splits again from it
     /// exactly before judging.
@@ -223,10 +240,9 @@ pub(crate) struct Driver {
     /// again (a round held it back, or the next block arrived) passes over what was read,
     /// so an element is read once, not once a round or a block.
     known: KnownElements,
-    /// Whether element ends may be guessed from anchors ([`SplitMode::Anchored`]).
-    anchors: bool,
-    /// Elements that start before this input offset are split exactly: the engine splits
-    /// again from an anchored element that failed, and must not guess there again.
+    /// Elements that start before this input offset are split exactly, the others are
+    /// guessed from anchors where they can be: all exactly with [`SplitMode::Exact`], and
+    /// up to an anchored element that failed, from which the engine splits again.
     exact_before: u64,
 }
 
@@ -276,19 +292,30 @@ impl Driver {
             next_doc,
             value_cap,
             known: KnownElements::default(),
-            anchors: split == SplitMode::Anchored,
-            exact_before: 0,
+            exact_before: match split {
+                SplitMode::Anchored => 0,
+                SplitMode::Exact => u64::MAX,
+            },
         }
+    }
+
+    /// Makes `doc` (as it was at an anomaly) the open document again; the next document
+    /// is numbered after it.
+    pub(crate) fn reopen(&mut self, doc: Option<DocState>) {
+        if let Some(doc) = &doc {
+            self.next_doc = doc.doc.saturating_add(1);
+        }
+        self.doc = doc;
     }
 
     /// Splitting goes on at the anchored element `start` (input offset), exactly, after
     /// its guessed end proved wrong or it failed: with `doc` as it was at the element and
     /// nothing remembered of the elements split since.
     pub(crate) fn split_exactly_from(&mut self, start: u64, doc: Option<DocState>) {
-        self.doc = doc;
+        self.reopen(doc);
         self.mode = Mode::Array(Expect::Value);
         self.known = KnownElements::default();
-        self.exact_before = start.saturating_add(1);
+        self.exact_before = self.exact_before.max(start.saturating_add(1));
     }
 
     /// Splits from `cursor` until the buffer ends, `budget` element bytes were split, or
@@ -609,14 +636,10 @@ impl Driver {
             }),
         };
         let mut open = None;
-        let guessed = if self.anchors && offset(cursor) >= self.exact_before {
+        let guessed = if offset(cursor) >= self.exact_before {
             split::split_anchored(buf, cursor, expect, budget, self.value_cap, &mut found)
         } else {
-            split::Anchored {
-                resume: cursor,
-                expect,
-                budget_reached: false,
-            }
+            split::Anchored::give_way(cursor, expect)
         };
         let anchored = found.len();
         let stop = if guessed.budget_reached {

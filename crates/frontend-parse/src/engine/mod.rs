@@ -1307,14 +1307,7 @@ where
             // The guess may be wrong (`split::split_anchored`): split again from the element
             // exactly, with its document as it was there; the elements after it are parsed
             // again from the new split, and what they gave is dropped.
-            let doc = round.doc(slot).cloned().map(|mut doc| {
-                doc.next_index = index;
-                doc.undo_after(stop.event);
-                doc
-            });
-            if let Some(doc) = &doc {
-                driver.next_doc = doc.doc.saturating_add(1);
-            }
+            let doc = round.doc_at_event(Some(slot), Some(index), stop.event);
             driver.split_exactly_from(stream.offset_of(start), doc);
             return Ok(Resolution::Restart(start));
         }
@@ -1402,21 +1395,7 @@ where
             return Ok(Resolution::Continue);
         }
         // Split again from the anchor, with the document as it was at the anomaly.
-        let doc = slot
-            .and_then(|slot| round.doc(slot))
-            .cloned()
-            .map(|mut doc| {
-                if let Some(next_index) = next_index {
-                    doc.next_index = next_index;
-                }
-                // Keys read from bytes after the anomaly, which are split again or skipped.
-                doc.undo_after(stop.event);
-                doc
-            });
-        if let Some(doc) = &doc {
-            driver.next_doc = doc.doc.saturating_add(1);
-        }
-        driver.doc = doc;
+        driver.reopen(round.doc_at_event(slot, next_index, stop.event));
         let at = self.follow(anchor, stream, driver)?;
         if anchor == Anchor::None {
             if let Some(doc) = driver.doc.take() {

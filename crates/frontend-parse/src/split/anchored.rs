@@ -15,7 +15,7 @@
 //! not read as one object, and the engine splits again from that piece's start, exactly
 //! (`Event::Element::anchored`).
 
-use super::{ArrayEvent, Expect};
+use super::{ArrayEvent, Expect, is_json_whitespace};
 use crate::element::KNOWN_ELEMENT_KEYS;
 
 /// How far an element's end is looked for before the exact splitter takes over: anchored
@@ -35,6 +35,17 @@ pub(crate) struct Anchored {
     pub(crate) expect: Expect,
     /// Whether the budget was reached (after an element ending at `resume`).
     pub(crate) budget_reached: bool,
+}
+
+impl Anchored {
+    /// Nothing more guessed: the exact splitter goes on at `resume` with `expect`.
+    pub(crate) const fn give_way(resume: usize, expect: Expect) -> Self {
+        Self {
+            resume,
+            expect,
+            budget_reached: false,
+        }
+    }
 }
 
 /// `"key"` of each known element key, from its opening quote's next byte on, as two
@@ -105,11 +116,6 @@ pub(crate) fn split_anchored(
     max_piece: usize,
     events: &mut Vec<ArrayEvent>,
 ) -> Anchored {
-    let give_way = |resume: usize, expect: Expect| Anchored {
-        resume,
-        expect,
-        budget_reached: false,
-    };
     let mut start = match expect {
         Expect::Value if element_start_at(buf, from) => from,
         Expect::CommaOrEnd
@@ -117,13 +123,13 @@ pub(crate) fn split_anchored(
         {
             from.saturating_add(1)
         }
-        _ => return give_way(from, expect),
+        _ => return Anchored::give_way(from, expect),
     };
     let budget_end = from.saturating_add(budget);
     let max_piece = max_piece.min(MAX_PIECE);
     loop {
         let Some(end) = element_end(buf, start, max_piece) else {
-            return give_way(start, Expect::Value);
+            return Anchored::give_way(start, Expect::Value);
         };
         events.push(ArrayEvent::Element { start, end });
         if end >= budget_end {
@@ -157,12 +163,13 @@ fn element_end(buf: &[u8], start: usize, max_piece: usize) -> Option<usize> {
                     }
                     // Elements spaced out: their anchors are not compact ones, and a
                     // compact one further on would make a piece of several elements.
-                    Some(b' ' | b'\t' | b'\n' | b'\r') => return None,
+                    Some(&byte) if is_json_whitespace(byte) => return None,
                     _ => {}
                 },
                 // The end of a document of JSON Lines (or of pretty-printed JSON): past
                 // it the next document's anchors would make a piece of two documents.
-                Some(b' ' | b'\t' | b'\n' | b'\r' | b'{') | None => return None,
+                Some(&byte) if is_json_whitespace(byte) || byte == b'{' => return None,
+                None => return None,
                 // `}` closing a value (`]`, `}`), or inside a string.
                 Some(_) => {}
             }
