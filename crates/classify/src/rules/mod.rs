@@ -282,13 +282,19 @@ impl Rule {
     /// Whether the rule applies to a failure of its source with this code, op and result-code
     /// presence.
     pub fn matches(&self, code: Code<'_>, op: Op, has_result_code: bool) -> bool {
+        self.applies_in(op, has_result_code) && self.codes.covers(code)
+    }
+
+    /// Whether the rule's op and result-code constraints admit a failure of this op and
+    /// result-code presence (its codes aside).
+    pub(crate) fn applies_in(&self, op: Op, has_result_code: bool) -> bool {
         let op_ok = self.ops.is_empty() || self.ops.contains(&op);
         let presence_ok = match self.result_code {
             None => true,
             Some(Presence::Present) => has_result_code,
             Some(Presence::Absent) => !has_result_code,
         };
-        op_ok && presence_ok && self.codes.covers(code)
+        op_ok && presence_ok
     }
 
     /// Whether this is its source's fallback rule.
