@@ -74,6 +74,14 @@ const KEY_WORDS: [[u64; 4]; KNOWN_ELEMENT_KEYS.len()] = {
     table
 };
 
+/// `dataItemId"` after the opening quote: its first eight bytes, then the mask and the value of
+/// the next three.
+const ITEM_ID_WORDS: [u64; 3] = [
+    u64::from_le_bytes(*b"dataItem"),
+    0x00FF_FFFF,
+    u64::from_le_bytes(*b"Id\"\0\0\0\0\0"),
+];
+
 /// Whether `buf` holds `"<known element key>"` at `pos`: two word comparisons a key, which
 /// the compiler runs over all twelve without a branch a key (a dispatch on the key's first
 /// byte measured dearer).
@@ -85,6 +93,12 @@ fn element_key_at(buf: &[u8], pos: usize) -> bool {
         return false;
     };
     let (low, high) = (u64::from_le_bytes(*low), u64::from_le_bytes(*high));
+    // Most `},{"` of a batch are one data item after another: `"dataItemId"` is no element
+    // key (a test checks it), and one comparison rejects it where the twelve keys' took about
+    // 35 instructions (8.3 M of 355 M on the 25.8 MB `fep gen` batch, callgrind).
+    if low == ITEM_ID_WORDS[0] && high & ITEM_ID_WORDS[1] == ITEM_ID_WORDS[2] {
+        return false;
+    }
     KEY_WORDS
         .iter()
         .any(|&[low_key, high_key, low_mask, high_mask]| {
@@ -266,6 +280,10 @@ mod tests {
             }
         }
         assert!(!element_key_at(br#""dataItemId":"x","value":1}"#, 0));
+        // The item id's shortcut rejects exactly that key.
+        assert!(!KNOWN_ELEMENT_KEYS.contains(&&b"dataItemId"[..]));
+        assert!(element_key_at(br#""dataItem":[{"dataItemId":"x"}]"#, 0));
+        assert!(!element_key_at(br#""dataItemIds":"x","value":1}"#, 0));
         assert!(!element_key_at(br#""devSn""#, 0), "too close to the end");
     }
 
