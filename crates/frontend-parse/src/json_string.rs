@@ -23,32 +23,84 @@ pub fn plain_prefix_len(bytes: &[u8]) -> usize {
         at = at.wrapping_add(16);
     }
     // The last 0–15 bytes. Where the input has 16 bytes, they are the end of its last 16
-    // (already known plain up to `at`); else a padded copy. Either way one more block test,
-    // not a byte loop: most strings written are short (serials, ids, codes).
+    // (already known plain up to `at`): one more block test, not a byte loop.
     let rest = bytes.get(at..).unwrap_or_default();
     if rest.is_empty() {
         return bytes.len();
     }
-    let (block, checked) = if let Some(start) = bytes.len().checked_sub(16) {
-        let last = bytes
-            .get(start..)
-            .and_then(|last| <[u8; 16]>::try_from(last).ok())
-            .unwrap_or([b' '; 16]);
-        (last, at.wrapping_sub(start))
-    } else {
-        let mut padded = [b' '; 16];
-        if let Some(slots) = padded.get_mut(..rest.len()) {
-            slots.copy_from_slice(rest);
-        }
-        (padded, 0)
+    let Some(start) = bytes.len().checked_sub(16) else {
+        return short_plain_prefix_len(bytes);
     };
+    let last = bytes
+        .get(start..)
+        .and_then(|last| <[u8; 16]>::try_from(last).ok())
+        .unwrap_or([b' '; 16]);
     // Bits below `checked` are bytes before `at`, plain already.
-    let special = special_bytes(&block) >> checked;
+    let special = special_bytes(&last) >> at.wrapping_sub(start);
     if special == 0 {
         bytes.len()
     } else {
         at.wrapping_add(special.trailing_zeros() as usize)
     }
+}
+
+/// [`plain_prefix_len`] of a string shorter than a block, which most strings written are
+/// (serials, ids, codes): its first and its last eight (or four) bytes as two words, which
+/// overlap, and no copy. A padded copy into a block cost a `memcpy` call a string, a sixth
+/// of writing a record.
+fn short_plain_prefix_len(bytes: &[u8]) -> usize {
+    // Four bytes padded with spaces (never special) to a word.
+    let padded = |word: [u8; 4]| u64::from(u32::from_le_bytes(word)) | 0x2020_2020_0000_0000;
+    let words = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        (Some(&first), Some(&last)) => Some((u64::from_le_bytes(first), u64::from_le_bytes(last))),
+        _ => match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+            (Some(&first), Some(&last)) => Some((padded(first), padded(last))),
+            _ => None,
+        },
+    };
+    let Some((first, last)) = words else {
+        // Three bytes at most.
+        return bytes
+            .iter()
+            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+            .unwrap_or(bytes.len());
+    };
+    let byte_at = |special: u64| (special.trailing_zeros() / 8) as usize;
+    let special = special_bytes_in_word(first);
+    if special != 0 {
+        return byte_at(special);
+    }
+    // The bytes the two words share are plain (the first word has none): a special byte of
+    // the last word lies after them.
+    let special = special_bytes_in_word(last);
+    if special == 0 {
+        return bytes.len();
+    }
+    let last_start = bytes
+        .len()
+        .saturating_sub(if bytes.len() >= 8 { 8 } else { 4 });
+    last_start.wrapping_add(byte_at(special))
+}
+
+/// Bit 7 of byte `i` of the result is set where byte `i` of `word` (little-endian) is `"`,
+/// `\` or below 0x20; exact for the lowest such byte (a borrow can mark bytes above it),
+/// which is all the callers use.
+pub(crate) const fn special_bytes_in_word(word: u64) -> u64 {
+    bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below_space(word)
+}
+
+/// Bit 7 of each byte of the result is set where `word` has a byte equal to `byte`; exact
+/// for the lowest such byte.
+const fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let spread = (byte as u64).wrapping_mul(0x0101_0101_0101_0101);
+    let x = word ^ spread;
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080
+}
+
+/// Bit 7 of each byte of the result is set where `word` has a byte below 0x20 (exact for the
+/// lowest such byte).
+const fn bytes_below_space(word: u64) -> u64 {
+    word.wrapping_sub(0x2020_2020_2020_2020) & !word & 0x8080_8080_8080_8080
 }
 
 /// Bit `i` is set where byte `i` of `block` is `"`, `\` or below 0x20.
@@ -134,6 +186,28 @@ mod tests {
                     "{byte:#x}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn short_strings_at_every_length_and_position() {
+        for length in 0..20 {
+            for position in 0..length {
+                for byte in [b'"', b'\\', 0x00, 0x1f] {
+                    for filler in [b'a', 0x80, b' '] {
+                        let mut text = vec![filler; length];
+                        text[position] = byte;
+                        // A later special byte must not move the answer.
+                        if let Some(last) = text.last_mut()
+                            && position + 1 < length
+                        {
+                            *last = b'"';
+                        }
+                        assert_eq!(plain_prefix_len(&text), position, "{length} {position}");
+                    }
+                }
+            }
+            assert_eq!(plain_prefix_len(&vec![b'a'; length]), length);
         }
     }
 

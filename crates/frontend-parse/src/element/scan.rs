@@ -21,7 +21,7 @@
 use super::field::Value;
 use super::{DataItem, ElementKey, Fields, ItemReader};
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use crate::json_string::special_and_high_bytes;
+use crate::json_string::{special_and_high_bytes, special_bytes_in_word};
 
 /// Containers nested deeper than this inside one skipped value are left to simd-json (whose
 /// own limit is the parser's `MAX_DEPTH`, far above this plus the element's own levels).
@@ -387,20 +387,6 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// JSON whitespace (RFC 8259 §2).
 const fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// Bit 7 of each byte of the result is set where `word` has a byte equal to `byte`; exact
-/// for the lowest such byte, which is all the callers use.
-const fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let spread = (byte as u64).wrapping_mul(0x0101_0101_0101_0101);
-    let x = word ^ spread;
-    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080
-}
-
-/// Bit 7 of each byte of the result is set where `word` has a byte below 0x20 (exact for the
-/// lowest such byte).
-const fn bytes_below_space(word: u64) -> u64 {
-    word.wrapping_sub(0x2020_2020_2020_2020) & !word & 0x8080_8080_8080_8080
 }
 
 /// The escape at `pos` (`\n`, `\u00e9`, …): its length in bytes and the character
@@ -822,8 +808,7 @@ impl<'t> Scanner<'t, '_> {
         {
             let word = u64::from_le_bytes(word);
             seen |= word;
-            let special =
-                bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below_space(word);
+            let special = special_bytes_in_word(word);
             if special != 0 {
                 self.advance((special.trailing_zeros() / 8) as usize);
                 return seen;
@@ -1205,8 +1190,7 @@ mod tests {
                     word[7] = b'"';
                 }
                 let word = u64::from_le_bytes(word);
-                let mask =
-                    bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below_space(word);
+                let mask = special_bytes_in_word(word);
                 assert_eq!(
                     usize::try_from(mask.trailing_zeros() / 8).unwrap(),
                     position,
@@ -1216,7 +1200,7 @@ mod tests {
         }
         // UTF-8 bytes (all ≥ 0x80) and plain text are never special.
         let word = u64::from_le_bytes(*"温度ab".as_bytes().first_chunk().unwrap());
-        assert_eq!(bytes_below_space(word) | bytes_equal(word, b'"'), 0);
+        assert_eq!(special_bytes_in_word(word), 0);
     }
 
     #[test]
