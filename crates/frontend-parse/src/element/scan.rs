@@ -376,6 +376,8 @@ const VALUE: KeyLiteral = KeyLiteral::new(b"\"value\":");
 const ITEM_OPENING: KeyLiteral = KeyLiteral::new(b"{\"dataItemId\":\"");
 const AFTER_ID: KeyLiteral = KeyLiteral::new(b",\"responseFlag\":");
 const AFTER_FLAG: KeyLiteral = KeyLiteral::new(b",\"value\":");
+/// [`AFTER_ID`], the flag `0` and [`AFTER_FLAG`]: what follows the id of a successful item.
+const FLAG_ZERO_TAIL: &[u8; 26] = b",\"responseFlag\":0,\"value\":";
 
 /// Flags with more digits than this are left to the general item reader (result codes have
 /// at most three).
@@ -1059,19 +1061,33 @@ impl<'t> Scanner<'t, '_> {
             // Only strings may hold non-ASCII bytes: check them (RFC 8259 §8.1).
             core::str::from_utf8(self.bytes.get(id_start..id_end)?).ok()?;
         }
-        self.pos = AFTER_ID.match_at(self.bytes, id_end.wrapping_add(1))?;
-        // RFC 8259 §6: `0` alone or a digit run not starting with `0`; a fraction, an
-        // exponent or a sign goes to the general reader.
-        let digits = match self.bytes.get(self.pos)? {
-            b'0' => 1,
-            b'1'..=b'9' => digit_run(self.bytes, self.pos),
-            _ => return None,
+        let after_id = id_end.wrapping_add(1);
+        let flag_digits = if self
+            .bytes
+            .get(after_id..)
+            .and_then(<[u8]>::first_chunk)
+            .is_some_and(|tail| tail == FLAG_ZERO_TAIL)
+        {
+            // Flag 0 and the key of the value in one comparison: the items of successful
+            // elements, nearly all items.
+            self.pos = after_id.wrapping_add(FLAG_ZERO_TAIL.len());
+            0
+        } else {
+            self.pos = AFTER_ID.match_at(self.bytes, after_id)?;
+            // RFC 8259 §6: `0` alone or a digit run not starting with `0`; a fraction, an
+            // exponent or a sign goes to the general reader.
+            let digits = match self.bytes.get(self.pos)? {
+                b'0' => 1,
+                b'1'..=b'9' => digit_run(self.bytes, self.pos),
+                _ => return None,
+            };
+            if digits > MAX_FLAG_DIGITS {
+                return None;
+            }
+            let value = decimal_value(self.bytes.get(self.pos..self.pos.wrapping_add(digits))?);
+            self.pos = AFTER_FLAG.match_at(self.bytes, self.pos.wrapping_add(digits))?;
+            value
         };
-        if digits > MAX_FLAG_DIGITS {
-            return None;
-        }
-        let flag_digits = decimal_value(self.bytes.get(self.pos..self.pos.wrapping_add(digits))?);
-        self.pos = AFTER_FLAG.match_at(self.bytes, self.pos.wrapping_add(digits))?;
         self.skip_whitespace().ok()?;
         self.skip_value_scalars_inline().ok()?;
         if self.skip_whitespace().ok()? != b'}' {
@@ -1521,6 +1537,12 @@ mod tests {
                 "\u{6e29}\u{5ea6}",
                 2,
             ),
+            (br#"{"dataItemId":"a","responseFlag":0,"value":1}"#, "a", 0),
+            (
+                br#"{"dataItemId":"a","responseFlag":10,"value":1}"#,
+                "a",
+                10,
+            ),
         ] {
             assert_eq!(
                 usual(json),
@@ -1539,6 +1561,11 @@ mod tests {
             br#"{"dataItemId":"a","responseFlag":1.0,"value":1}"#,
             br#"{"dataItemId":"a","responseFlag":"1","value":1}"#,
             br#"{"dataItemId":"a","responseFlag":1, "value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":0, "value":1}"#,
+            br#"{"dataItemId":"a","responseFlag":0,"values":1}"#,
+            br#"{"dataItemId":"a","responseFlag":0,"value":1,"b":2}"#,
+            br#"{"dataItemId":"a","responseFlag":0,"value":01}"#,
+            br#"{"dataItemId":"a","responseFlag":0,"value":"#,
             br#"{"dataItemId":"a","responseFlag":1,"value":1,"b":2}"#,
             br#"{"dataItemId":"a","responseFlag":1,"value":01}"#,
             br#"{"dataItemId":"a","responseFlag":1,"value":1"#,
