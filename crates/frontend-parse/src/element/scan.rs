@@ -937,7 +937,10 @@ impl<'t> Scanner<'t, '_> {
     }
 
     /// Steps over a number that is not read: most are short and found with one digit mask
-    /// ([`short_number_length`]); the rest go through [`Self::number`].
+    /// ([`short_number_length`]); the rest go through [`Self::number`]. Inlined into the
+    /// value walks: the call was about a tenth of a number's cost (1.2 M instructions of 333 M
+    /// on the 25.8 MB `fep gen` batch, callgrind).
+    #[inline]
     fn skip_number(&mut self) -> Scan<()> {
         if let Some(length) = self
             .bytes
