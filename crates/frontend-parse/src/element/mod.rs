@@ -237,10 +237,22 @@ pub struct Element<'a> {
     pub succ: Option<bool>,
     /// `frameNum`.
     pub frame_num: Option<i64>,
-    items: &'a [DataItem<'a>],
+    items: ItemList<'a>,
     known_keys: bool,
     document_key: bool,
     swallowed_nested: bool,
+}
+
+/// Where an element's items are: read already (from simd-json's tape), or as the scanner
+/// left them, made into [`DataItem`]s one by one as they are looked at.
+///
+/// Why not always read: most elements have no failure, and their items are only looked at
+/// for a failing flag, which the scanner has read already; making every item of them a
+/// [`DataItem`] in a vector was about a twentieth of a `fep batch` run.
+#[derive(Clone, Debug)]
+enum ItemList<'a> {
+    Read(&'a [DataItem<'a>]),
+    Scanned(scan::ScannedItems<'a>),
 }
 
 /// What the top-level keys of an element said, before the items are attached.
@@ -306,7 +318,7 @@ impl<'a> Fields<'a> {
         self.known_keys |= key.is_known();
     }
 
-    fn with_items(self, items: &'a [DataItem<'a>], nested_element: bool) -> Element<'a> {
+    fn with_items(self, items: ItemList<'a>, nested_element: bool) -> Element<'a> {
         Element {
             dev_sn: self.dev_sn,
             comm_dev_id: self.comm_dev_id,
@@ -407,7 +419,10 @@ impl<'a> Element<'a> {
     /// The data items, in order.
     pub fn items(&self) -> Items<'a> {
         Items {
-            items: self.items.iter(),
+            items: match &self.items {
+                ItemList::Read(items) => ItemIter::Read(items.iter()),
+                ItemList::Scanned(items) => ItemIter::Scanned(items.clone()),
+            },
         }
     }
 
@@ -507,18 +522,31 @@ fn node_size(node: &Node<'_>) -> usize {
 /// The data items of an element, in order.
 #[derive(Clone, Debug)]
 pub struct Items<'a> {
-    items: core::slice::Iter<'a, DataItem<'a>>,
+    items: ItemIter<'a>,
+}
+
+#[derive(Clone, Debug)]
+enum ItemIter<'a> {
+    Read(core::slice::Iter<'a, DataItem<'a>>),
+    Scanned(scan::ScannedItems<'a>),
 }
 
 impl<'a> Iterator for Items<'a> {
     type Item = DataItem<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<DataItem<'a>> {
-        self.items.next().copied()
+        match &mut self.items {
+            ItemIter::Read(items) => items.next().copied(),
+            ItemIter::Scanned(items) => items.next(),
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.items.size_hint()
+        match &self.items {
+            ItemIter::Read(items) => items.size_hint(),
+            ItemIter::Scanned(items) => items.size_hint(),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use simd_json::value::tape::{Node, Tape};
 use simd_json::{Buffers, INPUT_PADDING, fill_tape_padded};
 
 use super::scan::{self, ScanBuffers};
-use super::{DataItem, Element};
+use super::{DataItem, Element, ItemList};
 
 /// Elements nest a few levels (element → `dataItem` → item → value); anything deeper than
 /// this is rejected instead of walked, which bounds the parser's work stack.
@@ -169,11 +169,10 @@ impl ElementParser {
         bytes: &[u8],
         with: impl FnOnce(Result<Element<'_>, ElementError>) -> R,
     ) -> R {
-        let mut items = recycle(core::mem::take(&mut self.items));
-        let (fields, nested_element) = scan::resolve(bytes, &self.scan, &mut items);
-        let output = with(Ok(fields.with_items(&items, nested_element)));
-        self.items = recycle(items);
-        output
+        let (fields, items, nested_element) = scan::resolve(bytes, &self.scan);
+        with(Ok(
+            fields.with_items(ItemList::Scanned(items), nested_element)
+        ))
     }
 
     /// Parses with simd-json and reads the element from the tape.
@@ -192,7 +191,7 @@ impl ElementParser {
         let output = match parsed {
             Ok(()) => match Element::fields_from_tape(&tape.0, &mut items) {
                 Some((fields, nested_element)) => {
-                    with(Ok(fields.with_items(&items, nested_element)))
+                    with(Ok(fields.with_items(ItemList::Read(&items), nested_element)))
                 }
                 None => with(Err(ElementError {
                     offset: 0,

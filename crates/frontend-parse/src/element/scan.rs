@@ -154,12 +154,11 @@ pub(super) fn scan(bytes: &[u8], buffers: &mut ScanBuffers) -> Scan<()> {
 }
 
 /// The element's fields and items from a successful [`scan`] of `bytes`. Strings borrow
-/// `bytes` and the buffers.
+/// `bytes` and the buffers; the items stay as scanned until they are looked at.
 pub(super) fn resolve<'a>(
     bytes: &'a [u8],
     buffers: &'a ScanBuffers,
-    items: &mut Vec<DataItem<'a>>,
-) -> (Fields<'a>, bool) {
+) -> (Fields<'a>, ScannedItems<'a>, bool) {
     let value_of = |scalar: Scalar| scalar.value(bytes, &buffers.unescaped);
     let mut fields = Fields::EMPTY;
     for &(key, scalar) in &buffers.reads {
@@ -171,19 +170,44 @@ pub(super) fn resolve<'a>(
             other => fields.read(key, value_of(other)),
         }
     }
-    items.extend(buffers.items.iter().map(|raw| {
+    let items = ScannedItems {
+        raw: buffers.items.iter(),
+        bytes,
+        unescaped: &buffers.unescaped,
+    };
+    (fields, items, buffers.nested_element)
+}
+
+/// The items of a scanned element, made into [`DataItem`]s as they are iterated: an id
+/// borrows the element or the unescaped strings, a flag was read by the scan.
+#[derive(Clone, Debug)]
+pub(super) struct ScannedItems<'a> {
+    raw: core::slice::Iter<'a, RawItem>,
+    bytes: &'a [u8],
+    unescaped: &'a str,
+}
+
+impl<'a> Iterator for ScannedItems<'a> {
+    type Item = DataItem<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<DataItem<'a>> {
+        let raw = self.raw.next()?;
         let mut item = DataItem::EMPTY;
         match raw.id {
             // Kept as bytes: converted only if somebody asks (`FieldSlot`).
             Scalar::Str(Text::Input { start, end }) => {
-                item.set_scanned_id(bytes.get(start..end).unwrap_or_default());
+                item.set_scanned_id(self.bytes.get(start..end).unwrap_or_default());
             }
-            other => item.read_id(value_of(other)),
+            other => item.read_id(other.value(self.bytes, self.unescaped)),
         }
         item.response_flag = raw.flag;
-        item
-    }));
-    (fields, buffers.nested_element)
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.raw.size_hint()
+    }
 }
 
 /// SSE2 (part of every x86-64 processor) through `safe_arch`'s safe functions.
@@ -1656,9 +1680,32 @@ mod tests {
         let json = r#"{"devSn":"a\"b\\c\u00e9\/d","commDevId":"plain"}"#;
         let mut buffers = ScanBuffers::default();
         scan(json.as_bytes(), &mut buffers).unwrap();
-        let mut items = Vec::new();
-        let (fields, _) = resolve(json.as_bytes(), &buffers, &mut items);
+        let (fields, items, _) = resolve(json.as_bytes(), &buffers);
         assert_eq!(fields.dev_sn.text().unwrap(), "a\"b\\c\u{e9}/d");
         assert_eq!(fields.comm_dev_id.text().unwrap(), "plain");
+        assert_eq!(items.count(), 0);
+    }
+
+    #[test]
+    fn scanned_items_are_read_as_they_are_iterated() {
+        use super::super::FieldText;
+        let json = r#"{"dataItem":[{"dataItemId":"a","responseFlag":3,"value":1},"b\u0063",{"dataItemId":7},{"responseFlag":"2"}]}"#;
+        let mut buffers = ScanBuffers::default();
+        scan(json.as_bytes(), &mut buffers).unwrap();
+        let (_, items, nested) = resolve(json.as_bytes(), &buffers);
+        assert!(!nested);
+        assert_eq!(items.size_hint(), (4, Some(4)));
+        let read: Vec<_> = items
+            .map(|item| (item.data_item_id(), item.response_flag))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some(FieldText::Str("a")), Some(3)),
+                (Some(FieldText::Str("bc")), None),
+                (Some(FieldText::UInt(7)), None),
+                (None, Some(2)),
+            ]
+        );
     }
 }
