@@ -74,14 +74,6 @@ const KEY_WORDS: [[u64; 4]; KNOWN_ELEMENT_KEYS.len()] = {
     table
 };
 
-/// `dataItemId"` after the opening quote: its first eight bytes, then the mask and the value of
-/// the next three.
-const ITEM_ID_WORDS: [u64; 3] = [
-    u64::from_le_bytes(*b"dataItem"),
-    0x00FF_FFFF,
-    u64::from_le_bytes(*b"Id\"\0\0\0\0\0"),
-];
-
 /// Whether `buf` holds `"<known element key>"` at `pos`: two word comparisons a key, which
 /// the compiler runs over all twelve without a branch a key (a dispatch on the key's first
 /// byte measured dearer).
@@ -93,12 +85,6 @@ fn element_key_at(buf: &[u8], pos: usize) -> bool {
         return false;
     };
     let (low, high) = (u64::from_le_bytes(*low), u64::from_le_bytes(*high));
-    // Most `},{"` of a batch are one data item after another: `"dataItemId"` is no element
-    // key (a test checks it), and one comparison rejects it where the twelve keys' took about
-    // 35 instructions (8.3 M of 355 M on the 25.8 MB `fep gen` batch, callgrind).
-    if low == ITEM_ID_WORDS[0] && high & ITEM_ID_WORDS[1] == ITEM_ID_WORDS[2] {
-        return false;
-    }
     KEY_WORDS
         .iter()
         .any(|&[low_key, high_key, low_mask, high_mask]| {
@@ -170,6 +156,9 @@ fn element_end(buf: &[u8], start: usize, max_piece: usize) -> Option<usize> {
         while closes != 0 {
             let close = base.saturating_add(closes.trailing_zeros() as usize);
             closes &= closes.wrapping_sub(1);
+            if is_item_after_item(buf, close) {
+                continue;
+            }
             match buf.get(close.saturating_add(1)) {
                 Some(b',') => match buf.get(close.saturating_add(2)) {
                     Some(b'{') if element_key_at(buf, close.saturating_add(3)) => {
@@ -191,6 +180,19 @@ fn element_end(buf: &[u8], start: usize, max_piece: usize) -> Option<usize> {
         base = base.saturating_add(CHUNK);
     }
     None
+}
+
+/// `},{"dataItemId":` at `close`: one data item after another, most of the `}` a batch has,
+/// and never an element's end (`dataItemId` is no element key). Two word comparisons, where
+/// the general test reads the anchor byte by byte and then compares the twelve keys
+/// (callgrind, 25.8 MB `fep gen` batch: 323.2 → 316.0 M for the whole run).
+fn is_item_after_item(buf: &[u8], close: usize) -> bool {
+    buf.get(close..)
+        .and_then(<[u8]>::first_chunk::<16>)
+        .is_some_and(|window| {
+            let (head, tail) = window.split_at(8);
+            head == b"},{\"data" && tail == b"ItemId\"\x3a"
+        })
 }
 
 /// Bit `i` is set where byte `i` of `chunk` is `}`: per 16 bytes one load, one compare and
@@ -280,11 +282,29 @@ mod tests {
             }
         }
         assert!(!element_key_at(br#""dataItemId":"x","value":1}"#, 0));
-        // The item id's shortcut rejects exactly that key.
+        // `is_item_after_item` passes over exactly that key.
         assert!(!KNOWN_ELEMENT_KEYS.contains(&&b"dataItemId"[..]));
         assert!(element_key_at(br#""dataItem":[{"dataItemId":"x"}]"#, 0));
         assert!(!element_key_at(br#""dataItemIds":"x","value":1}"#, 0));
         assert!(!element_key_at(br#""devSn""#, 0), "too close to the end");
+    }
+
+    #[test]
+    fn only_an_item_after_an_item_is_passed_over_early() {
+        assert!(is_item_after_item(br#"x},{"dataItemId":"a"}"#, 1));
+        for (buf, close) in [
+            (&br#"},{"dataItem":[{"dataItemId":"a"}]}"#[..], 0),
+            (br#"},{"dataItemId" :"a"}"#, 0),
+            (br#"},{"dataItemIds":"a"}"#, 0),
+            (br#"}, {"dataItemId":"a"}"#, 0),
+            (br#"},{"dataItemId":"#, 1),
+        ] {
+            assert!(
+                !is_item_after_item(buf, close),
+                "{}",
+                String::from_utf8_lossy(buf)
+            );
+        }
     }
 
     #[test]
