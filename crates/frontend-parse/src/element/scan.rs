@@ -1188,7 +1188,22 @@ impl<'t> Scanner<'t, '_> {
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
                 b'n' => self.literal(b"null")?,
-                _ => self.skip_number()?,
+                _ => {
+                    self.skip_number()?;
+                    // Arrays of numbers (tariff registers, curves) are the commonest
+                    // containers in values: the compact numbers after this one (`,266,506`)
+                    // are stepped over here, not through the separator loop below.
+                    if depth > 0 && stack & 1 == 0 {
+                        while let Some([b',', b'-' | b'0'..=b'9']) = self
+                            .bytes
+                            .get(self.pos..)
+                            .and_then(<[u8]>::first_chunk::<2>)
+                        {
+                            self.advance(1);
+                            self.skip_number()?;
+                        }
+                    }
+                }
             }
             // After a value: close containers until a comma leads to the next value.
             loop {
@@ -1618,6 +1633,8 @@ mod tests {
             r#"{"dataItem":{"dataItemId":"a","responseFlag":2}}"#,
             r#"{"dataItem":["a",7,{"x":null}],"succ":"1"}"#,
             "{\"t\":\"\u{6e29}\u{5ea6} 25\u{b0}C\"}",
+            // Arrays of numbers: compact, spaced, nested, mixed.
+            r#"{"a":[1,2,3],"b":[-1,0,2.5,-0.5],"c":[1, 2 ,3],"d":[[1,2],[3]],"e":[1,"x",2,null]}"#,
             // Keys of skipped objects: compact, spaced, long, non-ASCII.
             r#"{"a":{"time":"2023-03-14 00:00:00","rates":[1,2]},"b":{"k" : 1 ,"l":{ "m":2}}}"#,
             r#"{"a":{"a key longer than one block":1,"another one, also long":{"x":[]}}}"#,
@@ -1653,6 +1670,14 @@ mod tests {
             r#"{"a" "b"}"#,
             r#"{"a":[1 2]}"#,
             r#"{"a":{"b":1]}"#,
+            // Arrays of numbers cut short or broken, and numbers after a comma in an object.
+            r#"{"a":[1,2,]}"#,
+            r#"{"a":[1,-]}"#,
+            r#"{"a":[1,02]}"#,
+            r#"{"a":[1,2}"#,
+            r#"{"a":[1,2"#,
+            r#"{"a":{"b":1,2}}"#,
+            r#"{"a":[1,2.]}"#,
             // Keys of skipped objects: escaped (left to simd-json), without a colon, not a
             // string, unterminated, with a control character.
             r#"{"a":{"b\u0063":1}}"#,
