@@ -554,6 +554,34 @@ fn a_failed_element_is_judged_by_its_successor_whatever_the_blocks() {
     assert_eq!(summary.elements, 3, "{lines:?}");
 }
 
+/// A failed element whose successor (here the array's `]`) lies past the hold limit (the
+/// element cap, 4 096 bytes here), behind a run of whitespace: a round may end before the
+/// successor or not, depending on the blocks, so no run uses it, and the failure is
+/// judged as damage by every run alike.
+#[test]
+fn a_failed_element_whose_successor_is_past_the_hold_limit_is_judged_the_same_whatever_the_blocks()
+{
+    let (lines, summary) = replay_regression(
+        "failed-element-then-whitespace-past-the-hold-limit.bin",
+        &[1, 7, 61, 64, 4096],
+    );
+    assert_eq!(summary.malformed, 1, "{lines:?}");
+    for (gap, reported_end) in [(4_000, true), (4_100, false), (5_000, false)] {
+        let input = format!(
+            r#"{{"devDataList":[{{"devSn":"1","x":}}{}]"#,
+            " ".repeat(gap)
+        );
+        let (lines, summary) = same_for_blocks(input.as_bytes(), 4096, &[1, 7, 61, 64, 1000]);
+        assert_eq!(summary.malformed, 1, "{gap}: {lines:?}");
+        // Within the limit the `]` is used, and the unfinished document is reported.
+        assert_eq!(
+            summary.structural_errors == 1,
+            reported_end,
+            "{gap}: {lines:?}"
+        );
+    }
+}
+
 /// Anchors (`},{"devSn"`) where no element ends: nested in a valid element's value, inside a
 /// broken element's unclosed string, and after a failing element. The guessed pieces do not
 /// read, the engine splits again exactly from them, and the output is the exact split's.

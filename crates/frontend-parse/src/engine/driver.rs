@@ -124,6 +124,8 @@ pub(crate) enum Event {
     },
     ArrayEnd {
         slot: u32,
+        /// The `]`.
+        pos: usize,
     },
     Envelope {
         slot: u32,
@@ -714,7 +716,7 @@ impl Driver {
         round.array_events = found;
         match stop {
             SplitStop::ArrayEnd { pos } => {
-                round.events.push(Event::ArrayEnd { slot });
+                round.events.push(Event::ArrayEnd { slot, pos });
                 let in_object = open_slot
                     .and_then(|slot| round.docs.get(slot))
                     .is_some_and(|doc| doc.in_object);

@@ -593,7 +593,7 @@ where
         let mut round = Round::default();
         let block_size = self.options().block_size;
         let max_element = self.options().max_element_size;
-        let suspect = SUSPECT_LEN.min(max_element);
+        let suspect = suspect_len(max_element);
         // A round may take the whole buffer (the unsplit tail of the last block and a new
         // block): with a budget of one block, every block gave a full round and a tiny one,
         // and during the tiny one the helpers idled while this thread split the next block
@@ -1475,6 +1475,17 @@ where
     }
 }
 
+/// How far from its start an unfinished element, or one held back for its successor
+/// ([`split_with_successor`]'s hold limit), is kept before the checks for damaged or
+/// oversized elements take over.
+pub(crate) const fn suspect_len(max_element: usize) -> usize {
+    if SUSPECT_LEN < max_element {
+        SUSPECT_LEN
+    } else {
+        max_element
+    }
+}
+
 /// Splits a round so that its last element's successor is known: whether an element that
 /// fails to parse is local damage is judged by the event after it, so a round never ends
 /// right after an element (unless the input ended). The last element is held back for the
@@ -1737,7 +1748,10 @@ mod tests {
                 issue: GapIssue::MissingComma,
             });
         }
-        events.push(Event::ArrayEnd { slot: 0 });
+        events.push(Event::ArrayEnd {
+            slot: 0,
+            pos: events.len() * KIB,
+        });
         let ranges = batches(&events, batch_size * KIB, threads);
         // Contiguous, in order, none empty, covering every event.
         let mut next = 0;

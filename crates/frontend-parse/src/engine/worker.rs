@@ -8,6 +8,7 @@ use super::counters::Counters;
 use super::driver::{Event, Round};
 use super::entry::{ElementEntry, Entry, EnvelopeEntry, Problem, ProblemKind};
 use super::resync::{Anchor, DocumentAnchors, find_anchor};
+use super::suspect_len;
 use crate::element::{ElementError, ElementErrorKind, ElementParser};
 use crate::failure::{Failure, Location, ResponseFlagMode, extract_failures};
 use crate::split::GapIssue;
@@ -256,9 +257,15 @@ impl BatchContext<'_> {
         end: usize,
         state: &mut WorkerState,
     ) -> bool {
+        // A successor that is known only past the hold limit is not used: a round can end
+        // before it then (`split_with_successor` lets a held-back element go past that
+        // limit, with its successor unknown), and whether a failure is local must not depend
+        // on where blocks end (regression `batch/failed-element-then-whitespace-past-the-hold-limit`).
+        let hold_limit = suspect_len(self.max_element);
+        let known_in_time = |known_at: usize| known_at.saturating_sub(start) <= hold_limit;
         let successor_ok = match self.round.successor(index) {
-            Some(Event::ArrayEnd { .. }) => true,
-            Some(&Event::Element { start, end, .. }) => {
+            Some(&Event::ArrayEnd { pos, .. }) => known_in_time(pos.saturating_add(1)),
+            Some(&Event::Element { start, end, .. }) if known_in_time(end) => {
                 let bytes = self.buf.get(start..end).unwrap_or_default();
                 state.parser.parse_with(bytes, |parsed| {
                     parsed.is_ok_and(|e| {
