@@ -51,18 +51,21 @@ pub fn plain_prefix_len(bytes: &[u8]) -> usize {
 fn short_plain_prefix_len(bytes: &[u8]) -> usize {
     // Four bytes padded with spaces (never special) to a word.
     let padded = |word: [u8; 4]| u64::from(u32::from_le_bytes(word)) | 0x2020_2020_0000_0000;
+    // The two words and how many bytes of the string each holds.
     let words = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-        (Some(&first), Some(&last)) => Some((u64::from_le_bytes(first), u64::from_le_bytes(last))),
+        (Some(&first), Some(&last)) => {
+            Some((u64::from_le_bytes(first), u64::from_le_bytes(last), 8))
+        }
         _ => match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-            (Some(&first), Some(&last)) => Some((padded(first), padded(last))),
+            (Some(&first), Some(&last)) => Some((padded(first), padded(last), 4)),
             _ => None,
         },
     };
-    let Some((first, last)) = words else {
+    let Some((first, last, width)) = words else {
         // Three bytes at most.
         return bytes
             .iter()
-            .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)
+            .position(|&byte| is_special_byte(byte))
             .unwrap_or(bytes.len());
     };
     let byte_at = |special: u64| (special.trailing_zeros() / 8) as usize;
@@ -76,10 +79,15 @@ fn short_plain_prefix_len(bytes: &[u8]) -> usize {
     if special == 0 {
         return bytes.len();
     }
-    let last_start = bytes
+    bytes
         .len()
-        .saturating_sub(if bytes.len() >= 8 { 8 } else { 4 });
-    last_start.wrapping_add(byte_at(special))
+        .saturating_sub(width)
+        .wrapping_add(byte_at(special))
+}
+
+/// Whether `byte` ends a plain run: `"`, `\` or a control character below 0x20.
+pub(crate) const fn is_special_byte(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
 }
 
 /// Bit 7 of byte `i` of the result is set where byte `i` of `word` (little-endian) is `"`,
@@ -130,7 +138,7 @@ fn special_and_high_bytes_portable(block: &[u8; 16]) -> (u32, u32) {
         .enumerate()
         .fold((0, 0), |(special, high), (at, &byte)| {
             let bit = 1u32 << at;
-            let is_special = byte == b'"' || byte == b'\\' || byte < 0x20;
+            let is_special = is_special_byte(byte);
             (
                 if is_special { special | bit } else { special },
                 if byte >= 0x80 { high | bit } else { high },

@@ -237,22 +237,10 @@ pub struct Element<'a> {
     pub succ: Option<bool>,
     /// `frameNum`.
     pub frame_num: Option<i64>,
-    items: ItemList<'a>,
+    items: ItemIter<'a>,
     known_keys: bool,
     document_key: bool,
     swallowed_nested: bool,
-}
-
-/// Where an element's items are: read already (from simd-json's tape), or as the scanner
-/// left them, made into [`DataItem`]s one by one as they are looked at.
-///
-/// Why not always read: most elements have no failure, and their items are only looked at
-/// for a failing flag, which the scanner has read already; making every item of them a
-/// [`DataItem`] in a vector was about a twentieth of a `fep batch` run.
-#[derive(Clone, Debug)]
-enum ItemList<'a> {
-    Read(&'a [DataItem<'a>]),
-    Scanned(scan::ScannedItems<'a>),
 }
 
 /// What the top-level keys of an element said, before the items are attached.
@@ -318,7 +306,7 @@ impl<'a> Fields<'a> {
         self.known_keys |= key.is_known();
     }
 
-    fn with_items(self, items: ItemList<'a>, nested_element: bool) -> Element<'a> {
+    fn with_items(self, items: ItemIter<'a>, nested_element: bool) -> Element<'a> {
         Element {
             dev_sn: self.dev_sn,
             comm_dev_id: self.comm_dev_id,
@@ -419,10 +407,7 @@ impl<'a> Element<'a> {
     /// The data items, in order.
     pub fn items(&self) -> Items<'a> {
         Items {
-            items: match &self.items {
-                ItemList::Read(items) => ItemIter::Read(items.iter()),
-                ItemList::Scanned(items) => ItemIter::Scanned(items.clone()),
-            },
+            items: self.items.clone(),
         }
     }
 
@@ -525,6 +510,12 @@ pub struct Items<'a> {
     items: ItemIter<'a>,
 }
 
+/// Where an element's items are: read already (from simd-json's tape), or as the scanner
+/// left them, made into [`DataItem`]s one by one as they are looked at.
+///
+/// Why not always read: most elements have no failure, and their items are only looked at
+/// for a failing flag, which the scanner has read already; making every item of them a
+/// [`DataItem`] in a vector was about a twentieth of a `fep batch` run.
 #[derive(Clone, Debug)]
 enum ItemIter<'a> {
     Read(core::slice::Iter<'a, DataItem<'a>>),

@@ -6,7 +6,7 @@ use simd_json::value::tape::{Node, Tape};
 use simd_json::{Buffers, INPUT_PADDING, fill_tape_padded};
 
 use super::scan::{self, ScanBuffers};
-use super::{DataItem, Element, ItemList};
+use super::{DataItem, Element, ItemIter};
 
 /// Elements nest a few levels (element → `dataItem` → item → value); anything deeper than
 /// this is rejected instead of walked, which bounds the parser's work stack.
@@ -171,7 +171,7 @@ impl ElementParser {
     ) -> R {
         let (fields, items, nested_element) = scan::resolve(bytes, &self.scan);
         with(Ok(
-            fields.with_items(ItemList::Scanned(items), nested_element)
+            fields.with_items(ItemIter::Scanned(items), nested_element)
         ))
     }
 
@@ -190,9 +190,9 @@ impl ElementParser {
         let parsed = fill_tape_padded(&mut self.scratch, bytes.len(), &mut self.buffers, &mut tape);
         let output = match parsed {
             Ok(()) => match Element::fields_from_tape(&tape.0, &mut items) {
-                Some((fields, nested_element)) => {
-                    with(Ok(fields.with_items(ItemList::Read(&items), nested_element)))
-                }
+                Some((fields, nested_element)) => with(Ok(
+                    fields.with_items(ItemIter::Read(items.iter()), nested_element)
+                )),
                 None => with(Err(ElementError {
                     offset: 0,
                     kind: ElementErrorKind::NotAnObject,

@@ -21,7 +21,8 @@
 use super::field::Value;
 use super::{DataItem, ElementKey, Fields, ItemReader};
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use crate::json_string::{special_and_high_bytes, special_bytes_in_word};
+use crate::json_string::special_and_high_bytes;
+use crate::json_string::{is_special_byte, special_bytes_in_word};
 
 /// Containers nested deeper than this inside one skipped value are left to simd-json (whose
 /// own limit is the parser's `MAX_DEPTH`, far above this plus the element's own levels).
@@ -846,7 +847,7 @@ impl<'t> Scanner<'t, '_> {
             self.advance(8);
         }
         while let Some(&byte) = self.bytes.get(self.pos) {
-            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            if is_special_byte(byte) {
                 return seen;
             }
             seen |= u64::from(byte);

@@ -1478,12 +1478,8 @@ where
 /// How far from its start an unfinished element, or one held back for its successor
 /// ([`split_with_successor`]'s hold limit), is kept before the checks for damaged or
 /// oversized elements take over.
-pub(crate) const fn suspect_len(max_element: usize) -> usize {
-    if SUSPECT_LEN < max_element {
-        SUSPECT_LEN
-    } else {
-        max_element
-    }
+pub(crate) fn suspect_len(max_element: usize) -> usize {
+    SUSPECT_LEN.min(max_element)
 }
 
 /// Splits a round so that its last element's successor is known: whether an element that
