@@ -83,7 +83,7 @@ impl BatchContext<'_> {
     where
         W: Fn(&Entry<'_>, &mut O),
     {
-        let mut counters = Counters::new(self.sample_cap);
+        let mut counters = Counters::for_batch(self.sample_cap);
         let stop = self.process(range, state, work, &mut output, &mut counters);
         BatchResult {
             output,

@@ -80,6 +80,11 @@ macro_rules! fep_codes {
                 }
             }
 
+            /// The code's position in [`Self::ALL`] (the variants are declared in table order).
+            pub(crate) const fn index(self) -> usize {
+                self as usize
+            }
+
             /// The code for its exact spelling (`TK013`).
             pub fn from_code(code: &str) -> Option<Self> {
                 match code {
@@ -291,7 +296,8 @@ mod tests {
                 "EP008", "EP009"
             ]
         );
-        for &code in FepCode::ALL {
+        for (index, &code) in FepCode::ALL.iter().enumerate() {
+            assert_eq!(code.index(), index, "{code}");
             assert!(code.template().starts_with(code.as_str()), "{code}");
             assert_eq!(FepCode::from_code(code.as_str()), Some(code));
             assert_eq!(code.to_string(), code.as_str());
