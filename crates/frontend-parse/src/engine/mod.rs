@@ -605,7 +605,7 @@ where
         let mut need_data = true;
         let mut presplit: Option<(usize, RoundStop)> = None;
         let mut pending_block: Option<Option<input::Block>> = None;
-        let mut spare: Vec<u8> = Vec::new();
+        let mut spares = Spares::default();
         // Bytes from the cursor to read before splitting again, and whether a block was
         // already read towards them (see `LARGE_ELEMENT_GROWTH`).
         let (mut fill_to, mut filling) = (0usize, false);
@@ -682,7 +682,7 @@ where
                     cursor: resume,
                     eof: stream.eof,
                 };
-                let (base, reader, spare) = (stream.base, &reader, &mut spare);
+                let (base, reader, spares) = (stream.base, &reader, &mut spares);
                 let pending = &mut pending_block;
                 // A block read ahead before a restart (the read error or the end that followed
                 // the data) comes first: reading past it would lose it, and whether a read
@@ -696,7 +696,7 @@ where
                             stop,
                             after_split,
                             &mut next_block,
-                            spare,
+                            spares,
                             (next_budget, suspect),
                         );
                     }
@@ -731,7 +731,7 @@ where
                 } => {
                     stream.cursor = resume;
                     driver = next_driver;
-                    round = next_round;
+                    spares.round = core::mem::replace(&mut round, next_round);
                     presplit = Some(split);
                     continue;
                 }
@@ -748,7 +748,7 @@ where
                         .saturating_add(buf.len().saturating_sub(tail) as u64);
                     reader.give_back(stream.replace_front(buf, base).into_vec());
                     driver = next_driver;
-                    round = next_round;
+                    spares.round = core::mem::replace(&mut round, next_round);
                     presplit = Some(split);
                     self.progress(index, &reader);
                     continue;
@@ -1540,6 +1540,25 @@ fn split_with_successor(
     }
 }
 
+/// What a round prepared ahead reuses of the rounds before it.
+#[derive(Debug, Default)]
+struct Spares {
+    /// The buffer a block read ahead is joined to the unsplit tail in.
+    bytes: Vec<u8>,
+    /// The round before the current one: its lists keep their capacity (a new round grew
+    /// its event list from nothing, about ten reallocations of every round).
+    round: Round,
+}
+
+impl Spares {
+    /// The spare round, to split into from `base` (`Driver::split_round` clears its lists).
+    fn take_round(&mut self, base: u64) -> Round {
+        let mut round = core::mem::take(&mut self.round);
+        round.base = base;
+        round
+    }
+}
+
 /// Prepares the next round while the workers parse this one (see [`Speculation`]): the
 /// same work the engine would do next, so using it changes nothing but the timing.
 fn speculate(
@@ -1548,7 +1567,7 @@ fn speculate(
     stop: RoundStop,
     mut driver: Driver,
     next_block: &mut dyn FnMut() -> Option<input::Block>,
-    spare: &mut Vec<u8>,
+    spares: &mut Spares,
     (budget, hold_limit): (usize, usize),
 ) -> Speculation {
     let splittable = matches!(
@@ -1560,10 +1579,7 @@ fn speculate(
     }
     match stop {
         RoundStop::Budget => {
-            let mut round = Round {
-                base,
-                ..Round::default()
-            };
+            let mut round = spares.take_round(base);
             let split = split_with_successor(&mut driver, view, budget, hold_limit, &mut round);
             Speculation::Same {
                 driver,
@@ -1580,13 +1596,10 @@ fn speculate(
             match next_block() {
                 Some(Ok(block)) => {
                     let (buf, left_over) =
-                        Window::tail_and_block(tail, block, core::mem::take(spare));
-                    *spare = left_over;
+                        Window::tail_and_block(tail, block, core::mem::take(&mut spares.bytes));
+                    spares.bytes = left_over;
                     let base = base.saturating_add(view.cursor as u64);
-                    let mut round = Round {
-                        base,
-                        ..Round::default()
-                    };
+                    let mut round = spares.take_round(base);
                     let next = View {
                         buf: &buf,
                         cursor: 0,
