@@ -211,3 +211,56 @@ fn retry_delays_follow_the_exact_backoff_sequence() {
         }
     }
 }
+
+/// Every exact code of every built-in rule, under every op and with and without a result
+/// code, resolves to a matching rule that no matching rule outranks; so do the same codes
+/// cut or lengthened by a byte, which share their first bytes with a rule's code (interface
+/// templates share their first eight bytes, `终端xx`, by the dozen) without being it.
+#[test]
+fn every_exact_code_and_its_neighbours_resolve_to_the_most_specific_rule() {
+    let mut keys: Vec<(Source, String)> = Vec::new();
+    for rule in RULES.rules() {
+        if let classify::CodeMatch::Codes(codes) = &rule.codes {
+            for code in codes {
+                let text = code.to_string();
+                let mut shorter = text.clone();
+                shorter.pop();
+                keys.push((rule.source, format!("{text}0")));
+                keys.push((rule.source, shorter));
+                keys.push((rule.source, text));
+            }
+        }
+    }
+    assert!(keys.len() > 300, "{} keys", keys.len());
+    let mut exact_hits = 0;
+    for (source, text) in &keys {
+        let code = Code::parse(text);
+        let canonical = match code {
+            Code::Text(t) if source.numeric_codes() => Code::parse(t),
+            other => other,
+        };
+        for op in Op::ALL {
+            for rc in [None, Some(2)] {
+                let rule = RULES.rule_for(*source, code, op, rc);
+                assert!(
+                    rule.matches(canonical, op, rc.is_some()),
+                    "{source:?} {text} {op}: {} does not match",
+                    rule.id
+                );
+                let best = rule.specificity();
+                let outranked = RULES.rules().iter().any(|other| {
+                    other.source == *source
+                        && other.matches(canonical, op, rc.is_some())
+                        && other.specificity() > best
+                });
+                assert!(
+                    !outranked,
+                    "{source:?} {text} {op}: {} is outranked",
+                    rule.id
+                );
+                exact_hits += usize::from(rule.codes.level() == 2);
+            }
+        }
+    }
+    assert!(exact_hits > 0);
+}
