@@ -64,6 +64,8 @@ pub fn run_in_memory(args: &BatchArgs, inputs: Vec<Input>, out: impl Write + Sen
 /// What stays fixed for a run: the rules, the history, the clock.
 struct Decider {
     rules: RuleSet,
+    /// The ends of JSONL records, written once per rule of `rules`.
+    tails: jsonl::RuleTails,
     history: Option<History>,
     now: i64,
     seed: u64,
@@ -199,6 +201,7 @@ impl Batch {
         };
         Ok(Self {
             decider: Decider {
+                tails: jsonl::RuleTails::new(&rules),
                 rules,
                 history,
                 now: args.decide.now(),
@@ -429,7 +432,9 @@ fn work<'r>(
             *count += 1;
         }
         match format {
-            BatchFormat::Jsonl => jsonl::write_record(&mut out.bytes, failure, &verdict),
+            BatchFormat::Jsonl => {
+                jsonl::write_record(&mut out.bytes, failure, &verdict, &decider.tails);
+            }
             BatchFormat::Csv => csv::write_record(&mut out.bytes, failure, &verdict),
         }
         if plan {

@@ -175,6 +175,7 @@ impl RuleSet {
             rule: RuleRef {
                 via,
                 id: rule.id.as_str(),
+                position: usize::from(position),
             },
             reason_zh: rule.reason_zh.as_str(),
             reason_en: rule.reason_en.as_str(),

@@ -13,6 +13,10 @@ pub struct RuleRef<'r> {
     pub via: Option<&'r str>,
     /// The deciding rule.
     pub id: &'r str,
+    /// The deciding rule's position in [`RuleSet::rules`](crate::RuleSet::rules): an index
+    /// into tables built once per rule set (`fep batch` keeps there the end of a record that
+    /// only the rule decides).
+    pub position: usize,
 }
 
 impl fmt::Display for RuleRef<'_> {

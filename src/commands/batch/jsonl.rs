@@ -8,14 +8,20 @@
 
 use std::io::Write as _;
 
-use classify::{RuleRef, Verdict};
+use classify::{RuleSet, Verdict};
 use dlms_result::ResultCode;
 use frontend_parse::element::FieldText;
 use frontend_parse::failure::Failure;
 use frontend_parse::json_string::plain_prefix_len;
 
-/// Appends one record and its newline to `out`.
-pub(super) fn write_record(out: &mut Vec<u8>, failure: &Failure<'_>, verdict: &Verdict<'_>) {
+/// Appends one record and its newline to `out`; `tails` holds the ends of records of the
+/// rule set that decided `verdict`.
+pub(super) fn write_record(
+    out: &mut Vec<u8>,
+    failure: &Failure<'_>,
+    verdict: &Verdict<'_>,
+    tails: &RuleTails,
+) {
     let location = &failure.location;
     out.extend_from_slice(b"{\"doc\":");
     push_u64(out, location.doc);
@@ -86,13 +92,94 @@ pub(super) fn write_record(out: &mut Vec<u8>, failure: &Failure<'_>, verdict: &V
     push_u64(out, u64::from(verdict.attempt));
     out.extend_from_slice(b",\"max_attempts\":");
     push_u64(out, u64::from(verdict.max_attempts));
-    out.extend_from_slice(b",\"rule\":");
-    push_rule(out, verdict.rule);
-    out.extend_from_slice(b",\"reason\":");
-    push_string(out, verdict.reason_zh);
+    // `frontend.TK013>dar.2` or `frontend.EL001`, as `RuleRef`'s `Serialize` writes it.
+    out.extend_from_slice(b",\"rule\":\"");
+    if let Some(via) = verdict.rule.via {
+        push_escaped(out, via);
+        out.push(b'>');
+    }
+    match tails.get(verdict) {
+        Some(tail) => out.extend_from_slice(tail),
+        None => push_rule_end(out, verdict.rule.id, verdict.reason_zh, verdict.reason_en),
+    }
+}
+
+/// The end of a record from the deciding rule's id on: `id","reason":"…","reason_en":"…"}`
+/// and the newline.
+fn push_rule_end(out: &mut Vec<u8>, id: &str, reason_zh: &str, reason_en: &str) {
+    push_escaped(out, id);
+    out.extend_from_slice(b"\",\"reason\":");
+    push_string(out, reason_zh);
     out.extend_from_slice(b",\"reason_en\":");
-    push_string(out, verdict.reason_en);
+    push_string(out, reason_en);
     out.extend_from_slice(b"}\n");
+}
+
+/// Each rule's [`push_rule_end`], written once per rule set: the two reasons are most of a
+/// record's bytes and the same for every failure a rule decides, and escaping them again
+/// for each record was about 470 instructions of its 4 000 (7 M of 305 M on the 25.8 MB
+/// `fep gen` batch, callgrind; `docs/performance.md`).
+#[derive(Debug)]
+pub(super) struct RuleTails {
+    /// By the rule's position in [`RuleSet::rules`].
+    tails: Vec<RuleTail>,
+}
+
+/// One rule's end of record, with where its texts lie in the rule set.
+#[derive(Debug)]
+struct RuleTail {
+    id: Place,
+    reason_zh: Place,
+    reason_en: Place,
+    bytes: Box<[u8]>,
+}
+
+/// Where a string lies in memory: a verdict's texts are borrowed from its rule set, so a
+/// verdict whose texts lie where the rule's do says what the rule says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    address: usize,
+    len: usize,
+}
+
+impl Place {
+    fn of(text: &str) -> Self {
+        Self {
+            address: text.as_ptr().addr(),
+            len: text.len(),
+        }
+    }
+}
+
+impl RuleTails {
+    /// The ends of records of every rule of `rules`.
+    pub(super) fn new(rules: &RuleSet) -> Self {
+        let tails = rules
+            .rules()
+            .iter()
+            .map(|rule| {
+                let mut bytes = Vec::new();
+                push_rule_end(&mut bytes, &rule.id, &rule.reason_zh, &rule.reason_en);
+                RuleTail {
+                    id: Place::of(&rule.id),
+                    reason_zh: Place::of(&rule.reason_zh),
+                    reason_en: Place::of(&rule.reason_en),
+                    bytes: bytes.into_boxed_slice(),
+                }
+            })
+            .collect();
+        Self { tails }
+    }
+
+    /// The end of `verdict`'s record, if it is its rule's: a verdict from another rule set,
+    /// or whose texts were changed, is written the long way.
+    fn get(&self, verdict: &Verdict<'_>) -> Option<&[u8]> {
+        let tail = self.tails.get(verdict.rule.position)?;
+        let same = tail.id == Place::of(verdict.rule.id)
+            && tail.reason_zh == Place::of(verdict.reason_zh)
+            && tail.reason_en == Place::of(verdict.reason_en);
+        same.then_some(&*tail.bytes)
+    }
 }
 
 /// The value, or `null`.
@@ -136,17 +223,6 @@ fn push_field(out: &mut Vec<u8>, field: FieldText<'_>) {
             let _ = write!(out, "\"{other}\"");
         }
     }
-}
-
-/// `frontend.TK013>dar.2` or `frontend.EL001`, as `RuleRef`'s `Serialize` writes it.
-fn push_rule(out: &mut Vec<u8>, rule: RuleRef<'_>) {
-    out.push(b'"');
-    if let Some(via) = rule.via {
-        push_escaped(out, via);
-        out.push(b'>');
-    }
-    push_escaped(out, rule.id);
-    out.push(b'"');
 }
 
 fn push_string(out: &mut Vec<u8>, text: &str) {
@@ -211,7 +287,7 @@ fn push_escaped_from(out: &mut Vec<u8>, bytes: &[u8], mut plain: usize) {
 
 #[cfg(test)]
 mod tests {
-    use classify::{Failure as Key, NoHistory, Rng, RuleSet, Source};
+    use classify::{Failure as Key, NoHistory, Rng, RuleRef, RuleSet, Source};
     use frontend_parse::failure::{FailureCode, Location};
     use frontend_parse::synth::{SynthOptions, write_batch};
     use frontend_parse::text::FepCode;
@@ -262,9 +338,9 @@ mod tests {
         record
     }
 
-    fn hand_record(failure: &Failure<'_>, verdict: &Verdict<'_>) -> String {
+    fn hand_record(failure: &Failure<'_>, verdict: &Verdict<'_>, tails: &RuleTails) -> String {
         let mut out = Vec::new();
-        write_record(&mut out, failure, verdict);
+        write_record(&mut out, failure, verdict, tails);
         String::from_utf8(out).unwrap()
     }
 
@@ -281,6 +357,7 @@ mod tests {
     #[test]
     fn generated_batches_are_written_as_serde_json_writes_them() {
         let rules = crate::rules::load(None).unwrap();
+        let tails = RuleTails::new(&rules);
         let options = SynthOptions {
             elements: 3_000,
             seed: 3,
@@ -302,8 +379,10 @@ mod tests {
                 |entry: &Entry<'_>, out: &mut Vec<(String, String)>| {
                     for failure in entry.failures() {
                         let verdict = verdict_for(&rules, failure, failure.location.offset);
+                        // Every verdict of the rule set takes its rule's written end.
+                        assert!(tails.get(&verdict).is_some(), "{}", verdict.rule);
                         out.push((
-                            hand_record(failure, &verdict),
+                            hand_record(failure, &verdict, &tails),
                             serde_record(failure, &verdict),
                         ));
                     }
@@ -324,6 +403,7 @@ mod tests {
     #[test]
     fn odd_values_are_written_as_serde_json_writes_them() {
         let rules = crate::rules::load(None).unwrap();
+        let tails = RuleTails::new(&rules);
         let mut params = Params::new();
         params.insert(ParamName::DeviceType, "ME\"TER\\");
         params.insert(ParamName::DeviceId, "\u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f}é中");
@@ -379,14 +459,63 @@ mod tests {
                     verdict.rule = RuleRef {
                         via: Some(text),
                         id: "dar.\"2\"",
+                        position: verdict.rule.position,
                     };
                 }
                 assert_eq!(
-                    hand_record(&failure, &verdict),
+                    hand_record(&failure, &verdict, &tails),
                     serde_record(&failure, &verdict)
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_verdict_takes_its_rules_written_end_only_if_its_texts_are_the_rules() {
+        let rules = crate::rules::load(None).unwrap();
+        let tails = RuleTails::new(&rules);
+        let failure = Failure {
+            location: Location {
+                doc: 0,
+                element: Some(1),
+                offset: 2,
+                work_id: None,
+            },
+            dev_sn: None,
+            comm_dev_id: None,
+            dev_type: None,
+            cmd_type: None,
+            data_item_id: None,
+            code: FailureCode::Fep(FepCode::El003),
+            result_code: None,
+            params: Params::new(),
+            text: None,
+            response_flag: None,
+            template: None,
+        };
+        let verdict = verdict_for(&rules, &failure, 1);
+        assert!(tails.get(&verdict).is_some());
+        // The same texts elsewhere, a text changed, another rule set's copy of the rule, the
+        // position of another rule: each written the long way, as serde_json writes it.
+        let copy = verdict.reason_en.to_owned();
+        let other = rules.clone();
+        let mut variants = [verdict; 5];
+        variants[0].reason_en = &copy;
+        variants[1].reason_zh = "另一个原因";
+        variants[2].rule.id = "frontend.EL003\"";
+        variants[3] = verdict_for(&other, &failure, 1);
+        variants[4].rule.position = verdict.rule.position + 1;
+        for variant in &variants {
+            assert!(tails.get(variant).is_none(), "{variant:?}");
+            assert_eq!(
+                hand_record(&failure, variant, &tails),
+                serde_record(&failure, variant)
+            );
+        }
+        assert_eq!(
+            hand_record(&failure, &verdict, &tails),
+            serde_record(&failure, &verdict)
+        );
     }
 
     proptest::proptest! {
