@@ -187,6 +187,77 @@ fn edge_cases_are_read_alike() {
     assert!(matches!(fast, Reading::Error(_)));
 }
 
+/// `element` with `gap` written before and after every structural byte outside strings
+/// (`{ } [ ] , :`), but not around the element itself (bytes around the object are left to
+/// simd-json by design).
+fn spaced_out(element: &[u8], gap: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in element {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            out.push(byte);
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                out.push(byte);
+            }
+            b'{' | b'}' | b'[' | b']' | b',' | b':' => {
+                out.extend_from_slice(gap);
+                out.push(byte);
+                out.extend_from_slice(gap);
+            }
+            _ => out.push(byte),
+        }
+    }
+    out.drain(..gap.len());
+    out.truncate(out.len() - gap.len());
+    out
+}
+
+/// Whitespace of every kind (RFC 8259 §2) between every two tokens is read as the compact
+/// element is, by the scanner itself; a control byte that is not whitespace, or DEL, there
+/// is an error both readers report alike.
+#[test]
+fn spaced_out_elements_are_read_alike() {
+    let mut parser = ElementParser::new();
+    for element in generated_elements(12, 60) {
+        let (compact, _, _) = both(&mut parser, &element);
+        for gap in [&b" "[..], b"\t", b"\n", b"\r", b"\r\n \t", b"  "] {
+            let spaced = spaced_out(&element, gap);
+            let (fast, reference, scanned) = both(&mut parser, &spaced);
+            assert_eq!(fast, reference, "{}", String::from_utf8_lossy(&spaced));
+            assert_eq!(fast, compact, "{}", String::from_utf8_lossy(&spaced));
+            assert!(scanned, "fell back on {}", String::from_utf8_lossy(&spaced));
+        }
+        for gap in [
+            &b"\x0b"[..],
+            b"\x0c",
+            b"\x00",
+            b" \x1f",
+            b"\x7f",
+            b"\xc2\xa0",
+        ] {
+            let spaced = spaced_out(&element, gap);
+            let (fast, reference, _) = both(&mut parser, &spaced);
+            assert_eq!(fast, reference, "{}", String::from_utf8_lossy(&spaced));
+            assert!(
+                matches!(fast, Reading::Error(_)),
+                "{}",
+                String::from_utf8_lossy(&spaced)
+            );
+        }
+    }
+}
+
 /// Bytes that change JSON structure or meaning when they land somewhere.
 const INTERESTING: &[u8] = b"\"\\{}[],:0123456789-.eE+tfnu \t\n\x01\x7f\xc3\xa9\xe4\xff/bx";
 

@@ -517,15 +517,27 @@ impl<'t> Scanner<'t, '_> {
     }
 
     /// The next byte that is not whitespace (not consumed). Elements are usually compact,
-    /// so the first test almost always succeeds.
+    /// so the first test almost always succeeds: every token starts above the space (RFC
+    /// 8259 §2), and one comparison with it settles the usual case, where testing for the
+    /// four whitespace bytes cost a few instructions more at each of about 1.2 million
+    /// tokens (4.5 M of 295 M on the 25.8 MB `fep gen` batch, callgrind).
+    #[inline]
     fn skip_whitespace(&mut self) -> Scan<u8> {
-        loop {
-            let byte = self.peek()?;
-            if !is_whitespace(byte) {
-                return Ok(byte);
-            }
-            self.advance(1);
+        let byte = self.peek()?;
+        if byte > b' ' {
+            return Ok(byte);
         }
+        self.skip_whitespace_from(byte)
+    }
+
+    /// [`Self::skip_whitespace`] from a byte at or below the space.
+    #[inline(never)]
+    fn skip_whitespace_from(&mut self, mut byte: u8) -> Scan<u8> {
+        while is_whitespace(byte) {
+            self.advance(1);
+            byte = self.peek()?;
+        }
+        Ok(byte)
     }
 
     /// Consumes `byte` (after whitespace) or gives up.
