@@ -190,20 +190,10 @@ fn push_option<T>(out: &mut Vec<u8>, value: Option<T>, push: impl FnOnce(&mut Ve
     }
 }
 
+/// A number in decimal. `itoa` writes two digits a step from a table: seven numbers a record
+/// digit by digit were about 5 % of writing it (callgrind, 25.8 MB `fep gen` batch).
 fn push_u64(out: &mut Vec<u8>, value: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = value;
-    for slot in digits.iter_mut().rev() {
-        // `rest % 10` is a digit: the conversion cannot fail.
-        *slot = b'0' + u8::try_from(rest % 10).unwrap_or(0);
-        start -= 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(digits.get(start..).unwrap_or_default());
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
 }
 
 fn push_i64(out: &mut Vec<u8>, value: i64) {
