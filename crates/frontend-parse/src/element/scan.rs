@@ -235,6 +235,142 @@ mod sse2 {
     }
 }
 
+/// The byte classes of a number array (see [`number_array_len`]) in 32 bytes, bit `i` for
+/// byte `i`: digits, zeros, commas, dots, minus signs and closing brackets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ArrayClasses {
+    digits: u32,
+    zeros: u32,
+    commas: u32,
+    dots: u32,
+    minus: u32,
+    closes: u32,
+}
+
+/// [`ArrayClasses`] of `window`: per 16 bytes one load, the digit test and five byte
+/// comparisons (SSE2).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn array_classes(window: &[u8; 32]) -> ArrayClasses {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let mut classes = ArrayClasses {
+        digits: 0,
+        zeros: 0,
+        commas: 0,
+        dots: 0,
+        minus: 0,
+        closes: 0,
+    };
+    let (halves, _) = window.as_chunks::<16>();
+    for (shift, half) in [0u32, 16].into_iter().zip(halves) {
+        let lanes = load_unaligned_m128i(half);
+        let eq = |byte: u8| {
+            let equal = cmp_eq_mask_i8_m128i(lanes, set_splat_i8_m128i(i8::from_ne_bytes([byte])));
+            // `pmovmskb` of 16 lanes is below 2^16.
+            u32::try_from(move_mask_i8_m128i(equal)).unwrap_or(0) << shift
+        };
+        classes.digits |= sse2::digits(half) << shift;
+        classes.zeros |= eq(b'0');
+        classes.commas |= eq(b',');
+        classes.dots |= eq(b'.');
+        classes.minus |= eq(b'-');
+        classes.closes |= eq(b']');
+    }
+    classes
+}
+
+/// [`array_classes`] without SIMD, for other targets and to check the SSE2 one.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn array_classes_portable(window: &[u8; 32]) -> ArrayClasses {
+    let mask = |test: fn(u8) -> bool| {
+        window
+            .iter()
+            .enumerate()
+            .filter(|&(_, &byte)| test(byte))
+            .fold(0u32, |mask, (at, _)| mask | (1u32 << at))
+    };
+    ArrayClasses {
+        digits: mask(|byte| byte.is_ascii_digit()),
+        zeros: mask(|byte| byte == b'0'),
+        commas: mask(|byte| byte == b','),
+        dots: mask(|byte| byte == b'.'),
+        minus: mask(|byte| byte == b'-'),
+        closes: mask(|byte| byte == b']'),
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn array_classes(window: &[u8; 32]) -> ArrayClasses {
+    array_classes_portable(window)
+}
+
+/// The longest number [`number_array_len`] takes (longer ones go the general way, which
+/// gives up on 18 digits and more, as [`Scanner::number`] does).
+const MAX_ARRAY_NUMBER: u32 = 15;
+
+/// The length of a compact array of plain numbers whose contents start `window` (the bytes
+/// after its `[`), through its `]`: `n(,n)*]` where each `n` is
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?` (RFC 8259 §6) of at most [`MAX_ARRAY_NUMBER`] bytes, all
+/// within the window. `None` for anything else (exponents, whitespace, other values, an
+/// error, a longer array): the general walk reads it and decides.
+///
+/// Number arrays (tariff registers, curves) are the commonest containers in values: read
+/// from six byte masks, an array costs about what one of its numbers cost the walk.
+fn number_array_len(window: &[u8; 32]) -> Option<usize> {
+    let ArrayClasses {
+        digits,
+        zeros,
+        commas,
+        dots,
+        minus,
+        closes,
+    } = array_classes(window);
+    let end = closes.trailing_zeros();
+    if end >= 32 {
+        return None;
+    }
+    let before_end = (1u32 << end).wrapping_sub(1);
+    // Nothing but digits, commas, dots and minus signs before the `]`.
+    if !(digits | commas | dots | minus) & before_end != 0 {
+        return None;
+    }
+    let (commas, dots, minus) = (commas & before_end, dots & before_end, minus & before_end);
+    // Numbers start at the first byte and after each comma (the `]` counts when it follows
+    // a comma or nothing: an empty number); a minus sign only there.
+    let starts = 1 | (commas << 1);
+    if minus & !starts != 0 {
+        return None;
+    }
+    // The integer part begins with a digit, right after the number's start or its minus
+    // sign; a leading zero is the whole integer part.
+    let integer_starts = (starts & !minus) | (minus << 1);
+    if integer_starts & !digits != 0 || ((integer_starts & zeros) << 1) & digits != 0 {
+        return None;
+    }
+    // A dot has a digit on either side; a comma and the `]` follow a digit.
+    if (dots >> 1 | dots << 1 | commas >> 1) & !digits != 0 {
+        return None;
+    }
+    if end == 0 || (1u32 << end.wrapping_sub(1)) & digits == 0 {
+        return None;
+    }
+    // Each number: at most one dot, at most `MAX_ARRAY_NUMBER` bytes.
+    let mut from = 0u32;
+    let mut rest = commas | (1u32 << end);
+    while rest != 0 {
+        let to = rest.trailing_zeros();
+        rest &= rest.wrapping_sub(1);
+        let number =
+            before_end & !((1u32 << from).wrapping_sub(1)) & ((1u32 << to).wrapping_sub(1));
+        if to.wrapping_sub(from) > MAX_ARRAY_NUMBER || (dots & number).count_ones() > 1 {
+            return None;
+        }
+        from = to.wrapping_add(1);
+    }
+    Some(end.wrapping_add(1) as usize)
+}
+
 /// [`sse2::digits`] without SIMD, for other targets and to check it.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn digits_portable(block: &[u8; 16]) -> u32 {
@@ -1185,17 +1321,28 @@ impl<'t> Scanner<'t, '_> {
                         return Err(GiveUp);
                     }
                     self.advance(1);
-                    let is_object = open == b'{';
-                    let close = if is_object { b'}' } else { b']' };
-                    if self.skip_whitespace()? == close {
-                        self.advance(1);
+                    if open == b'['
+                        && let Some(len) = self
+                            .bytes
+                            .get(self.pos..)
+                            .and_then(<[u8]>::first_chunk::<32>)
+                            .and_then(number_array_len)
+                    {
+                        self.advance(len);
+                        // A value, read whole: on to what follows it.
                     } else {
-                        stack = (stack << 1) | u64::from(is_object);
-                        depth = depth.wrapping_add(1);
-                        if is_object {
-                            self.skipped_key()?;
+                        let is_object = open == b'{';
+                        let close = if is_object { b'}' } else { b']' };
+                        if self.skip_whitespace()? == close {
+                            self.advance(1);
+                        } else {
+                            stack = (stack << 1) | u64::from(is_object);
+                            depth = depth.wrapping_add(1);
+                            if is_object {
+                                self.skipped_key()?;
+                            }
+                            continue;
                         }
-                        continue;
                     }
                 }
                 b't' => self.literal(b"true")?,
@@ -1707,6 +1854,138 @@ mod tests {
         assert!(!scans(&deep));
         let shallow = format!("{{\"a\":{}{}}}", "[".repeat(40), "]".repeat(40));
         assert!(scans(&shallow));
+    }
+
+    /// [`number_array_len`] spelled out: the grammar read byte by byte.
+    fn number_array_reference(window: &[u8; 32]) -> Option<usize> {
+        let mut at = 0;
+        loop {
+            let start = at;
+            if window.get(at) == Some(&b'-') {
+                at += 1;
+            }
+            match window.get(at)? {
+                b'0' => at += 1,
+                b'1'..=b'9' => {
+                    while window.get(at)?.is_ascii_digit() {
+                        at += 1;
+                    }
+                }
+                _ => return None,
+            }
+            if window.get(at) == Some(&b'.') {
+                at += 1;
+                if !window.get(at)?.is_ascii_digit() {
+                    return None;
+                }
+                while window.get(at)?.is_ascii_digit() {
+                    at += 1;
+                }
+            }
+            if at - start > MAX_ARRAY_NUMBER as usize {
+                return None;
+            }
+            match window.get(at)? {
+                b',' => at += 1,
+                b']' => return Some(at + 1),
+                _ => return None,
+            }
+        }
+    }
+
+    fn window_of(contents: &[u8], filler: u8) -> [u8; 32] {
+        let mut window = [filler; 32];
+        for (to, from) in window.iter_mut().zip(contents) {
+            *to = *from;
+        }
+        window
+    }
+
+    #[test]
+    fn number_arrays_are_the_grammar_exhaustively_over_short_contents() {
+        const BYTES: &[u8] = b"01-.,]";
+        let mut accepted = 0;
+        for len in 0..=6u32 {
+            for mut code in 0..BYTES.len().pow(len) {
+                let mut contents = Vec::new();
+                for _ in 0..len {
+                    contents.push(BYTES[code % BYTES.len()]);
+                    code /= BYTES.len();
+                }
+                for filler in [b' ', b']', b'1'] {
+                    let window = window_of(&contents, filler);
+                    let expected = number_array_reference(&window);
+                    assert_eq!(
+                        number_array_len(&window),
+                        expected,
+                        "{:?}",
+                        String::from_utf8_lossy(&window)
+                    );
+                    accepted += usize::from(expected.is_some());
+                }
+            }
+        }
+        assert!(accepted > 1_000, "{accepted}");
+    }
+
+    #[test]
+    fn number_arrays_the_generator_writes_are_read_whole() {
+        for contents in [
+            &b"743,266,506,306]"[..],
+            b"981.3,654.8]",
+            b"141.4]",
+            b"678.0,801.8,325.2,708.9,685.5]",
+            b"-0,0.5,-12.25,999999999999999]",
+        ] {
+            let window = window_of(contents, b'}');
+            assert_eq!(number_array_len(&window), Some(contents.len()));
+        }
+        // Past the window, a number too long, exponents, spaces: the general walk's.
+        for contents in [
+            &b"678.0,801.8,325.2,708.9,685.5,12]"[..],
+            b"1234567890123456]",
+            b"1e5]",
+            b"1, 2]",
+            b"1,\"2\"]",
+            b"[1]]",
+            b"]",
+        ] {
+            let window = window_of(contents, b'}');
+            assert_eq!(
+                number_array_len(&window),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(contents)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Numbers and their pieces in any order, cut anywhere: the masks read them as the
+        /// grammar does, and what they take is a JSON array of numbers.
+        #[test]
+        fn number_arrays_are_the_grammar(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "0", "7", "12", "305", "-", ".", ".5", ",", "]", "00", "e", "E3", " ", "\"",
+                    "[", "1234567890123", "99999", "}", "\u{e9}",
+                ]),
+                0..16,
+            ),
+            filler in proptest::sample::select(vec![b' ', b']', b'1', b',', b'}']),
+        ) {
+            let contents = pieces.concat();
+            let window = window_of(contents.as_bytes(), filler);
+            let found = number_array_len(&window);
+            proptest::prop_assert_eq!(found, number_array_reference(&window));
+            proptest::prop_assert_eq!(array_classes(&window), array_classes_portable(&window));
+            if let Some(len) = found {
+                let mut array = b"[".to_vec();
+                array.extend_from_slice(&window[..len]);
+                let parsed: Vec<serde_json::Value> = serde_json::from_slice(&array).unwrap();
+                proptest::prop_assert!(parsed.iter().all(serde_json::Value::is_number));
+            }
+        }
     }
 
     #[test]
