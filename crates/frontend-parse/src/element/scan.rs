@@ -160,7 +160,10 @@ pub(super) fn scan(bytes: &[u8], buffers: &mut ScanBuffers) -> Scan<()> {
 }
 
 /// The element's fields and items from a successful [`scan`] of `bytes`. Strings borrow
-/// `bytes` and the buffers; the items stay as scanned until they are looked at.
+/// `bytes` and the buffers; the items stay as scanned until they are looked at. Inlined into
+/// the parser: as a call, its `Fields` were built and returned by copy, two `memcpy` calls an
+/// element (0.85 M of 281 M instructions on the 25.8 MB `fep gen` batch, callgrind).
+#[inline]
 pub(super) fn resolve<'a>(
     bytes: &'a [u8],
     buffers: &'a ScanBuffers,
