@@ -311,6 +311,8 @@ fn array_classes(window: &[u8; 32]) -> ArrayClasses {
 /// The longest number [`number_array_len`] takes (longer ones go the general way, which
 /// gives up on 18 digits and more, as [`Scanner::number`] does).
 const MAX_ARRAY_NUMBER: u32 = 15;
+// `number_array_len` finds runs of `MAX_ARRAY_NUMBER + 1` bytes by four doublings.
+const _: () = assert!(MAX_ARRAY_NUMBER == 15);
 
 /// The length of a compact array of plain numbers whose contents start `window` (the bytes
 /// after its `[`), through its `]`: `n(,n)*]` where each `n` is
@@ -358,18 +360,22 @@ fn number_array_len(window: &[u8; 32]) -> Option<usize> {
     if end == 0 || (1u32 << end.wrapping_sub(1)) & digits == 0 {
         return None;
     }
-    // Each number: at most one dot, at most `MAX_ARRAY_NUMBER` bytes.
-    let mut from = 0u32;
-    let mut rest = commas | (1u32 << end);
-    while rest != 0 {
-        let to = rest.trailing_zeros();
-        rest &= rest.wrapping_sub(1);
-        let number =
-            before_end & !((1u32 << from).wrapping_sub(1)) & ((1u32 << to).wrapping_sub(1));
-        if to.wrapping_sub(from) > MAX_ARRAY_NUMBER || (dots & number).count_ones() > 1 {
-            return None;
-        }
-        from = to.wrapping_add(1);
+    // At most one dot a number: the byte after a dot's fraction digits is never a dot. Adding
+    // a bit at the first digit after each dot carries through that run of digits to the byte
+    // after it (the `]` ends every run that starts before it, so nothing carries out).
+    let after_fractions = digits.wrapping_add(dots << 1) & !digits;
+    if after_fractions & dots != 0 {
+        return None;
+    }
+    // At most `MAX_ARRAY_NUMBER` (15) bytes a number: no run of 16 bytes without a comma
+    // (each step doubles the run a bit stands for: 2, 4, 8, 16).
+    let mut long_run = !commas & before_end;
+    long_run &= long_run >> 1;
+    long_run &= long_run >> 2;
+    long_run &= long_run >> 4;
+    long_run &= long_run >> 8;
+    if long_run != 0 {
+        return None;
     }
     Some(end.wrapping_add(1) as usize)
 }
