@@ -30,6 +30,27 @@ fn both(parser: &mut ElementParser, bytes: &[u8]) -> (Reading, Reading, bool) {
     (fast, reference, scanned)
 }
 
+/// Which bytes of `json` belong to a string, its quotes included.
+fn in_strings(json: &[u8]) -> Vec<bool> {
+    let mut inside = Vec::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in json {
+        let opens = !in_string && byte == b'"';
+        inside.push(in_string || opens);
+        if opens {
+            in_string = true;
+        } else if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        }
+    }
+    inside
+}
+
 /// One element of a `fep gen` batch (every shape the generator writes: successes with values
 /// of every kind, every front-end code, escapes, Chinese texts, `succ` in three spellings).
 fn generated_elements(seed: u64, count: u64) -> Vec<Vec<u8>> {
@@ -43,23 +64,15 @@ fn generated_elements(seed: u64, count: u64) -> Vec<Vec<u8>> {
     let mut batch = Vec::new();
     crate::synth::write_batch(&options, &mut batch).unwrap();
     let array = batch.iter().position(|&b| b == b'[').unwrap() + 1;
+    let inside = in_strings(&batch);
     let mut elements = Vec::new();
     let mut depth = 0usize;
     let mut start = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
     for (at, &byte) in batch.iter().enumerate().skip(array) {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
+        if inside[at] {
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 if depth == 0 {
                     start = at;
@@ -191,31 +204,15 @@ fn edge_cases_are_read_alike() {
 /// (`{ } [ ] , :`), but not around the element itself (bytes around the object are left to
 /// simd-json by design).
 fn spaced_out(element: &[u8], gap: &[u8]) -> Vec<u8> {
+    let inside = in_strings(element);
     let mut out = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in element {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
+    for (&byte, inside) in element.iter().zip(inside) {
+        if !inside && matches!(byte, b'{' | b'}' | b'[' | b']' | b',' | b':') {
+            out.extend_from_slice(gap);
             out.push(byte);
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                out.push(byte);
-            }
-            b'{' | b'}' | b'[' | b']' | b',' | b':' => {
-                out.extend_from_slice(gap);
-                out.push(byte);
-                out.extend_from_slice(gap);
-            }
-            _ => out.push(byte),
+            out.extend_from_slice(gap);
+        } else {
+            out.push(byte);
         }
     }
     out.drain(..gap.len());

@@ -1607,28 +1607,36 @@ mod tests {
         scanner.number(false).ok().map(|_| scanner.pos)
     }
 
+    /// Every string over `alphabet` of at most `max_len` bytes.
+    fn every_string(alphabet: &[u8], max_len: u32) -> impl Iterator<Item = Vec<u8>> + '_ {
+        (0..=max_len).flat_map(move |len| {
+            (0..alphabet.len().pow(len)).map(move |mut code| {
+                let mut text = Vec::new();
+                for _ in 0..len {
+                    text.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                text
+            })
+        })
+    }
+
     #[test]
     fn short_numbers_end_where_the_long_way_ends() {
         // Every string of up to five bytes over this alphabet, padded to a block with `}`.
-        const ALPHABET: &[u8] = b"019-.eE,x";
         let mut shortcuts = 0;
-        for length in 0..=5u32 {
-            for mut index in 0..ALPHABET.len().pow(length) {
-                let mut block = [b'}'; 16];
-                for slot in block.iter_mut().take(length as usize) {
-                    *slot = ALPHABET[index % ALPHABET.len()];
-                    index /= ALPHABET.len();
-                }
-                let long = long_number_end(&block);
-                let short = short_number_length(&block);
-                let text = String::from_utf8_lossy(&block);
-                if let Some(end) = short {
-                    assert_eq!(long, Some(end), "{text}");
-                    shortcuts += 1;
-                } else if let Some(end) = long {
-                    // Left to the long way only when the number might go on.
-                    assert!(matches!(block[end], b'.' | b'e' | b'E'), "{text}");
-                }
+        for text in every_string(b"019-.eE,x", 5) {
+            let mut block = [b'}'; 16];
+            block[..text.len()].copy_from_slice(&text);
+            let long = long_number_end(&block);
+            let short = short_number_length(&block);
+            let text = String::from_utf8_lossy(&block);
+            if let Some(end) = short {
+                assert_eq!(long, Some(end), "{text}");
+                shortcuts += 1;
+            } else if let Some(end) = long {
+                // Left to the long way only when the number might go on.
+                assert!(matches!(block[end], b'.' | b'e' | b'E'), "{text}");
             }
         }
         assert!(shortcuts > 1000, "{shortcuts}");
@@ -1912,26 +1920,18 @@ mod tests {
 
     #[test]
     fn number_arrays_are_the_grammar_exhaustively_over_short_contents() {
-        const BYTES: &[u8] = b"01-.,]";
         let mut accepted = 0;
-        for len in 0..=6u32 {
-            for mut code in 0..BYTES.len().pow(len) {
-                let mut contents = Vec::new();
-                for _ in 0..len {
-                    contents.push(BYTES[code % BYTES.len()]);
-                    code /= BYTES.len();
-                }
-                for filler in [b' ', b']', b'1'] {
-                    let window = window_of(&contents, filler);
-                    let expected = number_array_reference(&window);
-                    assert_eq!(
-                        number_array_len(&window),
-                        expected,
-                        "{:?}",
-                        String::from_utf8_lossy(&window)
-                    );
-                    accepted += usize::from(expected.is_some());
-                }
+        for contents in every_string(b"01-.,]", 6) {
+            for filler in [b' ', b']', b'1'] {
+                let window = window_of(&contents, filler);
+                let expected = number_array_reference(&window);
+                assert_eq!(
+                    number_array_len(&window),
+                    expected,
+                    "{:?}",
+                    String::from_utf8_lossy(&window)
+                );
+                accepted += usize::from(expected.is_some());
             }
         }
         assert!(accepted > 1_000, "{accepted}");
