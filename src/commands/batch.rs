@@ -514,3 +514,38 @@ impl<'r> Sink<BatchOut<'r>> for OrderedSink<'_> {
         self.progress.bytes(progress);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+    use dlms_result::ResultCode;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    /// The record ends written once per rule are found for the verdicts of a run's rule set,
+    /// which moved into the `Decider` after they were written (the JSONL writer's fast path:
+    /// a miss would cost speed, not correctness, and no output test would see it).
+    #[test]
+    fn a_runs_verdicts_take_the_record_ends_written_for_its_rules() {
+        let cli = Cli::try_parse_from(["fep", "batch", "--now", "1700000000"]).unwrap();
+        let Command::Batch(args) = cli.command else {
+            unreachable!("parsed as batch")
+        };
+        let batch = Batch::prepare(&args).unwrap();
+        let decider = &batch.decider;
+        for (source, code, result_code) in [
+            (Source::Frontend, "EL003", None),
+            (Source::Frontend, "TK013", Some(ResultCode::new(2))),
+            (Source::Dar, "33", Some(ResultCode::new(33))),
+            (Source::Frontend, "XY999", None),
+        ] {
+            let failure = Key::new(source, code).with_result_code(result_code);
+            let verdict =
+                decider
+                    .rules
+                    .classify(&failure, decider.history(), decider.now, &mut Rng::new(1));
+            assert!(decider.tails.get(&verdict).is_some(), "{}", verdict.rule);
+        }
+    }
+}

@@ -173,7 +173,7 @@ impl RuleTails {
 
     /// The end of `verdict`'s record, if it is its rule's: a verdict from another rule set,
     /// or whose texts were changed, is written the long way.
-    fn get(&self, verdict: &Verdict<'_>) -> Option<&[u8]> {
+    pub(super) fn get(&self, verdict: &Verdict<'_>) -> Option<&[u8]> {
         let tail = self.tails.get(verdict.rule.position)?;
         let same = tail.id == Place::of(verdict.rule.id)
             && tail.reason_zh == Place::of(verdict.reason_zh)
