@@ -255,6 +255,68 @@ fn spaced_out_elements_are_read_alike() {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Objects among item values made of keys, scalars, number arrays and what the flat
+    /// object path must leave to the general walk (escaped keys, nested objects, whitespace,
+    /// missing, doubled or trailing separators): the scanner reads them as simd-json does.
+    #[test]
+    fn objects_among_values_are_read_alike(
+        entries in prop::collection::vec(
+            (
+                prop::sample::select(vec!["\"time\"", "\"k\\u0031\"", "\"\"", "\"\u{e9}\"", "time", ""]),
+                prop::sample::select(vec![":", ":", ":", "", " :", "::"]),
+                prop::sample::select(vec![
+                    "\"2023-03-14 00:00:00\"", "61310", "-0.5", "1e5", "01", "null", "true",
+                    "fals", "[743,266,506]", "[1,]", "[]", "{}", "{\"a\":1}", "\"\\u6e29\"",
+                    "\"a\u{1}\"", "", " 1",
+                ]),
+                prop::sample::select(vec![",", ",", ",", "", ",,", " ,"]),
+            ),
+            0..5,
+        ),
+        close in prop::sample::select(vec!["}", "}", " }", "", "]"]),
+    ) {
+        let pieces: Vec<String> = entries
+            .iter()
+            .map(|(key, colon, value, comma)| format!("{key}{colon}{value}{comma}"))
+            .collect();
+        let mut body = pieces.concat();
+        // Mostly without the separator after the last entry; sometimes with it.
+        if entries.len() % 2 == 1 && body.ends_with(',') {
+            body.pop();
+        }
+        let value = format!("{{{body}{close}");
+        let element = format!(
+            "{{\"dataItem\":[{{\"dataItemId\":\"a\",\"responseFlag\":0,\"value\":{value}}}],\"succ\":1}}"
+        );
+        let mut parser = ElementParser::new();
+        let (fast, reference, _) = both(&mut parser, element.as_bytes());
+        prop_assert_eq!(fast, reference, "{}", element);
+    }
+}
+
+#[test]
+fn flat_objects_are_read_by_the_scanner_itself() {
+    let mut parser = ElementParser::new();
+    for value in [
+        r#"{"time":"2023-03-14 00:00:00","total":61310,"rates":[743,266,506,306]}"#,
+        r#"{"a":null,"b":true,"c":false,"d":-1.5,"e":"\u6e29x","f":[0]}"#,
+        r#"{"a":{"b":1},"c":2}"#,
+        r#"{ "a":1}"#,
+        "{}",
+    ] {
+        let element = format!(
+            r#"{{"dataItem":[{{"dataItemId":"a","responseFlag":0,"value":{value}}}],"succ":1}}"#
+        );
+        let (fast, reference, scanned) = both(&mut parser, element.as_bytes());
+        assert_eq!(fast, reference, "{element}");
+        assert!(matches!(fast, Reading::Element(_)), "{element}");
+        assert!(scanned, "fell back on {element}");
+    }
+}
+
 /// Bytes that change JSON structure or meaning when they land somewhere.
 const INTERESTING: &[u8] = b"\"\\{}[],:0123456789-.eE+tfnu \t\n\x01\x7f\xc3\xa9\xe4\xff/bx";
 

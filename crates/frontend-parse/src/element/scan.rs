@@ -1314,6 +1314,66 @@ impl<'t> Scanner<'t, '_> {
         }
     }
 
+    /// Steps over a compact array of plain numbers whose contents start at the cursor,
+    /// through its `]` ([`number_array_len`]); `false`, the cursor unmoved, for anything else.
+    #[inline]
+    fn number_array(&mut self) -> bool {
+        match self
+            .bytes
+            .get(self.pos..)
+            .and_then(<[u8]>::first_chunk::<32>)
+            .and_then(number_array_len)
+        {
+            Some(len) => {
+                self.advance(len);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Steps over a compact object whose contents start at the cursor, through its `}`,
+    /// when every key is a string without escapes and every value a string, a number,
+    /// `null`, `true`, `false` or a compact number array (`{"time":"…","total":61310,
+    /// "rates":[743,266,506]}`, the commonest object among values): the same checks as
+    /// the general walk, without its nesting bookkeeping and separator loop. `false`, the
+    /// cursor anywhere, for anything else (whitespace, deeper values, `{}`, an error): the
+    /// caller walks the object from its start, which decides.
+    fn flat_object(&mut self) -> bool {
+        loop {
+            if self.peek() != Ok(b'"') || !matches!(self.string(), Ok((_, false))) {
+                return false;
+            }
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return false;
+            }
+            self.advance(1);
+            let value = match self.peek() {
+                Ok(b'"') => self.string().is_ok(),
+                Ok(b'-' | b'0'..=b'9') => self.skip_number().is_ok(),
+                Ok(b'n') => self.literal(b"null").is_ok(),
+                Ok(b't') => self.literal(b"true").is_ok(),
+                Ok(b'f') => self.literal(b"false").is_ok(),
+                Ok(b'[') => {
+                    self.advance(1);
+                    self.number_array()
+                }
+                _ => false,
+            };
+            if !value {
+                return false;
+            }
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.advance(1),
+                Some(b'}') => {
+                    self.advance(1);
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+    }
+
     /// Validates and steps over the value at the cursor, of any shape. Nesting is tracked in
     /// a bit stack (1 = object), so nothing is allocated and the depth is bounded.
     fn skip_value(&mut self) -> Scan<()> {
@@ -1330,16 +1390,17 @@ impl<'t> Scanner<'t, '_> {
                         return Err(GiveUp);
                     }
                     self.advance(1);
-                    if open == b'['
-                        && let Some(len) = self
-                            .bytes
-                            .get(self.pos..)
-                            .and_then(<[u8]>::first_chunk::<32>)
-                            .and_then(number_array_len)
-                    {
-                        self.advance(len);
+                    let start = self.pos;
+                    let whole = if open == b'[' {
+                        self.number_array()
+                    } else {
+                        // Its number arrays one level deeper: within the nesting limit.
+                        depth.wrapping_add(1) < MAX_NESTING && self.flat_object()
+                    };
+                    if whole {
                         // A value, read whole: on to what follows it.
                     } else {
+                        self.pos = start;
                         let is_object = open == b'{';
                         let close = if is_object { b'}' } else { b']' };
                         if self.skip_whitespace()? == close {
