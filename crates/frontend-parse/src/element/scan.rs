@@ -1391,15 +1391,14 @@ impl<'t> Scanner<'t, '_> {
                     }
                     self.advance(1);
                     let start = self.pos;
-                    let whole = if open == b'[' {
+                    // A container read whole goes on to what follows it, like a scalar.
+                    let read_whole = if open == b'[' {
                         self.number_array()
                     } else {
                         // Its number arrays one level deeper: within the nesting limit.
                         depth.wrapping_add(1) < MAX_NESTING && self.flat_object()
                     };
-                    if whole {
-                        // A value, read whole: on to what follows it.
-                    } else {
+                    if !read_whole {
                         self.pos = start;
                         let is_object = open == b'{';
                         let close = if is_object { b'}' } else { b']' };
@@ -1420,8 +1419,8 @@ impl<'t> Scanner<'t, '_> {
                 b'n' => self.literal(b"null")?,
                 _ => {
                     self.skip_number()?;
-                    // Arrays of numbers (tariff registers, curves) are the commonest
-                    // containers in values: the compact numbers after this one (`,266,506`)
+                    // Number arrays the masks do not take whole (longer than their window:
+                    // load curves, say): the compact numbers after this one (`,266,506`)
                     // are stepped over here, not through the separator loop below.
                     if depth > 0 && stack & 1 == 0 {
                         while let Some([b',', b'-' | b'0'..=b'9']) = self
