@@ -11,6 +11,7 @@ mod differential;
 mod field;
 mod parser;
 mod scan;
+mod string_window;
 
 use core::fmt;
 
