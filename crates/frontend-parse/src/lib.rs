@@ -43,6 +43,7 @@ pub mod summary;
 #[cfg(feature = "gen")]
 pub mod synth;
 pub mod text;
+mod utf8;
 
 pub use element::{
     DataItem, Element, ElementError, ElementErrorKind, ElementParser, ErrorCodeField, FieldText,

@@ -25,6 +25,7 @@ use super::{DataItem, ElementKey, Fields, ItemReader};
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 use crate::json_string::special_and_high_bytes;
 use crate::json_string::{is_special_byte, special_bytes_in_word};
+use crate::utf8;
 
 /// Containers nested deeper than this inside one skipped value are left to simd-json (whose
 /// own limit is the parser's `MAX_DEPTH`, far above this plus the element's own levels).
@@ -976,7 +977,9 @@ impl<'t> Scanner<'t, '_> {
         // Only strings may hold non-ASCII bytes: check them here (RFC 8259 §8.1).
         if non_ascii {
             let contents = self.bytes.get(start..end).ok_or(GiveUp)?;
-            core::str::from_utf8(contents).map_err(|_| GiveUp)?;
+            if !utf8::is_valid(contents) {
+                return Err(GiveUp);
+            }
         }
         Ok((end, escaped))
     }
@@ -1269,7 +1272,7 @@ impl<'t> Scanner<'t, '_> {
         }
         if high_bits & HIGH_BITS != 0 {
             // Only strings may hold non-ASCII bytes: check them (RFC 8259 §8.1).
-            core::str::from_utf8(self.bytes.get(id_start..id_end)?).ok()?;
+            utf8::is_valid(self.bytes.get(id_start..id_end)?).then_some(())?;
         }
         let after_id = id_end.wrapping_add(1);
         let flag_digits = if self
