@@ -854,34 +854,15 @@ impl<'t> Scanner<'t, '_> {
                 }
                 let at = special.trailing_zeros();
                 let end = block_start.wrapping_add(at as usize);
-                match self.bytes.get(end) {
-                    Some(b'"') if high & ((1u32 << at).wrapping_sub(1)) == 0 => {
-                        self.pos = end.wrapping_add(1);
-                        return Ok((end, false));
-                    }
-                    Some(b'\\') => return self.escaped_string(),
-                    _ => break,
+                if high & ((1u32 << at).wrapping_sub(1)) == 0 && self.bytes.get(end) == Some(&b'"')
+                {
+                    self.pos = end.wrapping_add(1);
+                    return Ok((end, false));
                 }
+                break;
             }
         }
         self.long_string()
-    }
-
-    /// [`Self::string`] for a string with an escape: settled from byte masks when it closes
-    /// within 64 bytes ([`string_in_window`]), which takes a third of the instructions of
-    /// stepping from escape to escape on `ensure_ascii` text; else by [`Self::long_string`].
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    #[inline(never)]
-    fn escaped_string(&mut self) -> Scan<(usize, bool)> {
-        let start = self.pos.wrapping_add(1);
-        match string_in_window(self.bytes, start) {
-            Some(found) => {
-                let end = start.wrapping_add(found.len);
-                self.pos = end;
-                self.close_string(start, end, found.escaped, found.non_ascii)
-            }
-            None => self.long_string(),
-        }
     }
 
     /// [`Self::string`] for any string: escapes, non-ASCII text, long strings, strings near the
@@ -892,6 +873,26 @@ impl<'t> Scanner<'t, '_> {
         let start = self.pos;
         let mut escaped = false;
         let mut non_ascii = false;
+        // A string whose first stop is a backslash, settled from byte masks when it closes
+        // within 64 bytes ([`string_in_window`]): a third of the instructions of stepping
+        // from escape to escape on `ensure_ascii` text. The test costs the other strings
+        // here (long or not ASCII) a block's load and compare. In `string`, which is inlined
+        // wherever strings are read, it cost plain strings more; in `string_blocks`, where
+        // the mask is at hand, it cost the loop more.
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if let Some(block) = self.bytes.get(start..).and_then(<[u8]>::first_chunk)
+            && let (special, _) = special_and_high_bytes(block)
+            && special != 0
+            && self
+                .bytes
+                .get(start.wrapping_add(special.trailing_zeros() as usize))
+                == Some(&b'\\')
+            && let Some(found) = string_in_window(self.bytes, start)
+        {
+            let end = start.wrapping_add(found.len);
+            self.pos = end;
+            return self.close_string(start, end, found.escaped, found.non_ascii);
+        }
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         if let Some(end) = self.string_blocks(&mut escaped, &mut non_ascii)? {
             return self.close_string(start, end, escaped, non_ascii);
