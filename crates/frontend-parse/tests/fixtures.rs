@@ -130,6 +130,34 @@ fn seed_example_is_one_tk013_failure() {
     assert_eq!(record["responseFlag"], 2);
 }
 
+/// `texts_escaped.json` is `texts_raw.json` written with every non-ASCII character escaped
+/// (`json.dumps(…, ensure_ascii=True)`): Chinese error texts and values, long ones, quotes
+/// and backslashes, an emoji (a surrogate pair when escaped), keys and control characters in
+/// an object. Read the scanner's ways (raw text checked as UTF-8, escape-dense strings
+/// settled from byte masks, the surrogate pair left to simd-json), both give the same failure
+/// records but for their byte offsets.
+#[test]
+fn escaped_texts_read_as_their_raw_originals() {
+    let records = |name: &str| -> Vec<serde_json::Value> {
+        let (records, _) = run(&fixture_dir("valid").join(name), Options::default());
+        records
+            .lines()
+            .map(|line| {
+                let mut record: serde_json::Value = serde_json::from_str(line).unwrap();
+                record.as_object_mut().unwrap().remove("offset");
+                record
+            })
+            .collect()
+    };
+    let raw = records("texts_raw.json");
+    assert_eq!(raw.len(), 5);
+    assert_eq!(raw, records("texts_escaped.json"));
+    assert_eq!(
+        raw[0]["text"],
+        "TK013前置返回对象的数据单元返回结果码异常,异常内容{[暂时失效]}"
+    );
+}
+
 #[test]
 fn several_inputs_count_documents_across_inputs() {
     let valid = fixture_dir("valid");
