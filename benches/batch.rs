@@ -11,7 +11,10 @@
 //! - `serde_json_whole_document`: the baseline people use today, a typed `serde_json` parse of
 //!   the whole document into borrowed structs holding the same fields;
 //! - `long_elements/{fep_batch/{1,2},serde_json_whole_document}`: the same on six elements of
-//!   over a megabyte each, which the engine splits and checks for damage as they grow.
+//!   over a megabyte each, which the engine splits and checks for damage as they grow;
+//! - `value_kinds/<kind>`: `fep batch` on one thread over successful elements whose values are
+//!   all of one kind (the escaped and raw texts, objects, arrays and numbers of
+//!   `docs/performance.md`, "Escaped and non-ASCII strings"), to show what each costs.
 //!
 //! `cargo bench --bench batch` (add `-- --quick` for a short run). The input is generated in
 //! memory and small (about 15 MB; `FEP_BENCH_BATCH_ELEMENTS=N` for another size) so that
@@ -19,7 +22,7 @@
 //! from `fep gen` files and `/usr/bin/time -v fep batch`.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::hint::black_box;
 use std::io;
 use std::marker::PhantomData;
@@ -287,5 +290,65 @@ fn long_elements(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, long_elements);
+/// The value kinds of `value_kinds`, each as the JSON text of one value.
+const VALUE_KINDS: [(&str, &str); 6] = [
+    ("number", "59165.17"),
+    ("numeric_string", r#""243485852""#),
+    // As `ensure_ascii` writers send Chinese text: nearly all escapes.
+    (
+        "ensure_ascii_text",
+        r#""\u6e29\u5ea6 25\u00b0C, \"ok\" \\ path\\x""#,
+    ),
+    ("raw_chinese_text", r#""温度传感器故障""#),
+    (
+        "flat_object",
+        r#"{"time":"2023-03-14 00:00:00","total":61310,"rates":[743,266,506,306]}"#,
+    ),
+    ("number_array", "[743.2,266.1]"),
+];
+
+/// A batch of `elements` successful elements of twelve items whose values are all `value`.
+fn value_batch(value: &str, elements: u64) -> Vec<u8> {
+    let item = format!(r#"{{"dataItemId":"2014-10200-000","responseFlag":0,"value":{value}}}"#);
+    let items = vec![item; 12].join(",");
+    let mut text = String::from(r#"{"devDataList":["#);
+    for index in 0..elements {
+        if index > 0 {
+            text.push(',');
+        }
+        write!(
+            text,
+            r#"{{"cmdType":"GET_REQUEST_NORMAL","commDevId":"{}","dataItem":[{items}],"devSn":"8000000042655584","devType":"METER","endTime":"2023-03-14 16:08:22","frameNum":3,"operator":"464512747540251462","rop":"1/4","startTime":"2023-03-14 16:07:48","succ":1}}"#,
+            1_147_186_138 + index
+        )
+        .expect("writing to a String cannot fail");
+    }
+    text.push_str("]}");
+    text.into_bytes()
+}
+
+/// `value_kinds/<kind>`: one thread, 2 000 elements of each kind (2–4 MB).
+fn value_kinds(c: &mut Criterion) {
+    let mut group = c.benchmark_group("value_kinds");
+    group.sample_size(10);
+    let args = batch_args(1);
+    for (kind, value) in VALUE_KINDS {
+        let data = value_batch(value, 2_000);
+        let mut records = Vec::new();
+        let status = run_in_memory(&args, vec![Input::bytes(kind, data.clone())], &mut records);
+        assert_eq!(status, fep::exit::Status::Clean, "{kind}");
+        assert!(records.is_empty(), "{kind}: every element succeeds");
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function(kind, |b| {
+            b.iter_batched(
+                || vec![Input::bytes(kind, data.clone())],
+                |inputs| run_in_memory(&args, inputs, io::sink()),
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, long_elements, value_kinds);
 criterion_main!(benches);
