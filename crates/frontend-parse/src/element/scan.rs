@@ -286,16 +286,22 @@ fn array_classes(window: &[u8; 32]) -> ArrayClasses {
     classes
 }
 
+/// Bit `i` set where byte `i` of `bytes` (at most 32) passes `test`: the portable twin of a
+/// SIMD compare and `pmovmskb`.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+pub(super) fn portable_mask(bytes: &[u8], test: fn(u8) -> bool) -> u32 {
+    bytes
+        .iter()
+        .take(32)
+        .enumerate()
+        .filter(|&(_, &byte)| test(byte))
+        .fold(0u32, |mask, (at, _)| mask | (1u32 << at))
+}
+
 /// [`array_classes`] without SIMD, for other targets and to check the SSE2 one.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn array_classes_portable(window: &[u8; 32]) -> ArrayClasses {
-    let mask = |test: fn(u8) -> bool| {
-        window
-            .iter()
-            .enumerate()
-            .filter(|&(_, &byte)| test(byte))
-            .fold(0u32, |mask, (at, _)| mask | (1u32 << at))
-    };
+    let mask = |test| portable_mask(window, test);
     ArrayClasses {
         digits: mask(|byte| byte.is_ascii_digit()),
         zeros: mask(|byte| byte == b'0'),

@@ -13,6 +13,12 @@
 //! exactly as before. So a mistake here could only accept what the walk rejects; the tests
 //! hold it to the walk.
 
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    allow(unused_imports)
+)]
+use super::scan::portable_mask;
+
 /// The bits of the even positions of a mask.
 const EVEN_BITS: u64 = 0x5555_5555_5555_5555;
 /// The bits of the odd positions of a mask.
@@ -93,13 +99,7 @@ fn block_classes(block: &[u8; 16]) -> BlockClasses {
 /// [`block_classes`] without SIMD, for other targets and to check the SSE2 one.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn block_classes_portable(block: &[u8; 16]) -> BlockClasses {
-    let mask = |test: fn(u8) -> bool| {
-        block
-            .iter()
-            .enumerate()
-            .filter(|&(_, &byte)| test(byte))
-            .fold(0u32, |mask, (at, _)| mask | (1u32 << at))
-    };
+    let mask = |test| portable_mask(block, test);
     BlockClasses {
         quotes: mask(|byte| byte == b'"'),
         backslashes: mask(|byte| byte == b'\\'),
