@@ -14,7 +14,10 @@
 //!   over a megabyte each, which the engine splits and checks for damage as they grow;
 //! - `value_kinds/<kind>`: `fep batch` on one thread over successful elements whose values are
 //!   all of one kind (the escaped and raw texts, objects, arrays and numbers of
-//!   `docs/performance.md`, "Escaped and non-ASCII strings"), to show what each costs.
+//!   `docs/performance.md`, "Escaped and non-ASCII strings"), to show what each costs;
+//! - `error_texts/<text>`: one front-end error text parsed (code, template, parameters,
+//!   details), written with the template's punctuation, with full-width punctuation, and
+//!   with parameters.
 //!
 //! `cargo bench --bench batch` (add `-- --quick` for a short run). The input is generated in
 //! memory and small (about 15 MB; `FEP_BENCH_BATCH_ELEMENTS=N` for another size) so that
@@ -35,6 +38,7 @@ use criterion::{
 use fep::cli::{Cli, Command};
 use fep::commands::batch::run_in_memory;
 use frontend_parse::synth::{SynthOptions, write_batch};
+use frontend_parse::text::parse_error_text;
 use frontend_parse::{Engine, Entry, Input, Options, SplitMode};
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -350,5 +354,42 @@ fn value_kinds(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, long_elements, value_kinds);
+/// The texts of `error_texts`: each failing element carries one.
+const ERROR_TEXTS: [(&str, &str); 4] = [
+    (
+        "template_punctuation",
+        "TK013前置返回对象的数据单元返回结果码异常,异常内容{[暂时失效]}",
+    ),
+    (
+        "full_width_punctuation",
+        "TK013 前置返回对象的数据单元返回结果码异常，异常内容｛［拒绝读写］，［暂时失效］｝",
+    ),
+    (
+        "parameters",
+        "EA001 任务对应设备在通信层无档案，设备类型METER,设备 ID:8000000042769984请下装档案后重新发送",
+    ),
+    (
+        "trailing_value",
+        "ET003 通信层短时间内任务队列达到接收限值，当前队列长度120",
+    ),
+];
+
+/// `error_texts/<text>`: `parse_error_text`, and the details read, as records use them.
+fn error_texts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("error_texts");
+    for (name, text) in ERROR_TEXTS {
+        let parsed = parse_error_text(text);
+        assert!(parsed.template_matched, "{name}");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let parsed = parse_error_text(black_box(text));
+                parsed.params.len() + parsed.details().count()
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, long_elements, value_kinds, error_texts);
 criterion_main!(benches);
