@@ -254,14 +254,24 @@ fn bench_fep_batch(group: &mut BenchmarkGroup<'_, WallTime>, data: &[u8], min_re
         );
         assert_eq!(status, fep::exit::Status::Clean);
         assert!(records.split(|&b| b == b'\n').count() > min_records);
-        group.bench_function(format!("fep_batch/{threads}"), |b| {
-            b.iter_batched(
-                || vec![Input::bytes("batch", data.to_vec())],
-                |inputs| run_in_memory(&args, inputs, io::sink()),
-                BatchSize::LargeInput,
-            );
-        });
+        bench_run(group, &format!("fep_batch/{threads}"), &args, data);
     }
+}
+
+/// One benchmark of `fep batch` with `args` over `data`, the input copied for each run.
+fn bench_run(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    args: &fep::cli::BatchArgs,
+    data: &[u8],
+) {
+    group.bench_function(id, |b| {
+        b.iter_batched(
+            || vec![Input::bytes("batch", data.to_vec())],
+            |inputs| run_in_memory(args, inputs, io::sink()),
+            BatchSize::LargeInput,
+        );
+    });
 }
 
 /// `serde_json_whole_document`: the typed `serde_json` baseline over `data`.
@@ -343,13 +353,7 @@ fn value_kinds(c: &mut Criterion) {
         assert_eq!(status, fep::exit::Status::Clean, "{kind}");
         assert!(records.is_empty(), "{kind}: every element succeeds");
         group.throughput(Throughput::Bytes(data.len() as u64));
-        group.bench_function(kind, |b| {
-            b.iter_batched(
-                || vec![Input::bytes(kind, data.clone())],
-                |inputs| run_in_memory(&args, inputs, io::sink()),
-                BatchSize::LargeInput,
-            );
-        });
+        bench_run(&mut group, kind, &args, &data);
     }
     group.finish();
 }

@@ -1494,7 +1494,7 @@ impl<'t> Scanner<'t, '_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn scans(json: &str) -> bool {
@@ -1699,7 +1699,10 @@ mod tests {
     }
 
     /// Every string over `alphabet` of at most `max_len` bytes.
-    fn every_string(alphabet: &[u8], max_len: u32) -> impl Iterator<Item = Vec<u8>> + '_ {
+    pub(in crate::element) fn every_string(
+        alphabet: &[u8],
+        max_len: u32,
+    ) -> impl Iterator<Item = Vec<u8>> + '_ {
         (0..=max_len).flat_map(move |len| {
             (0..alphabet.len().pow(len)).map(move |mut code| {
                 let mut text = Vec::new();

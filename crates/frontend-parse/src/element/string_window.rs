@@ -24,40 +24,41 @@ const EVEN_BITS: u64 = 0x5555_5555_5555_5555;
 /// The bits of the odd positions of a mask.
 const ODD_BITS: u64 = !EVEN_BITS;
 
-/// A block's bytes by class, bit `i` for byte `i` of the block.
+/// Bytes by class, bit `i` for byte `i`: of one block as [`block_classes`] gives them, of the
+/// whole window once its blocks are merged ([`Classes::merge`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct BlockClasses {
+struct Classes {
     /// `"`.
-    quotes: u32,
+    quotes: u64,
     /// `\`.
-    backslashes: u32,
+    backslashes: u64,
     /// Below 0x20, which a string may not hold unescaped.
-    controls: u32,
+    controls: u64,
     /// Not ASCII (the string then needs a UTF-8 check).
-    high: u32,
+    high: u64,
     /// `0-9a-fA-F`.
-    hex: u32,
+    hex: u64,
     /// The letters an escape may have after its backslash, other than `\` itself:
     /// `" / b f n r t u`.
-    escape_letters: u32,
+    escape_letters: u64,
     /// `u`.
-    u: u32,
+    u: u64,
     /// `d` or `D`: a `\u` escape starting `\uD8`–`\uDF` is a surrogate.
-    d: u32,
+    d: u64,
     /// `8-9a-fA-F`: the second digit of a surrogate.
-    surrogate_second: u32,
+    surrogate_second: u64,
 }
 
 /// The classes of one 16-byte block.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn block_classes(block: &[u8; 16]) -> BlockClasses {
+fn block_classes(block: &[u8; 16]) -> Classes {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i, sub_i8_m128i,
     };
     let splat = |byte: u8| set_splat_i8_m128i(i8::from_ne_bytes([byte]));
     // `pmovmskb` of 16 lanes is below 2^16.
-    let bits = |lanes| u32::try_from(move_mask_i8_m128i(lanes)).unwrap_or(0);
+    let bits = |lanes| u64::try_from(move_mask_i8_m128i(lanes)).unwrap_or(0);
     let lanes = load_unaligned_m128i(block);
     let eq = |byte: u8| cmp_eq_mask_i8_m128i(lanes, splat(byte));
     // `x − low` (wrapping) is at most `high − low` exactly for the bytes in `low..=high`,
@@ -80,7 +81,7 @@ fn block_classes(block: &[u8; 16]) -> BlockClasses {
         ),
     );
     let hex_bits = bits(hex);
-    BlockClasses {
+    Classes {
         quotes: bits(quote),
         backslashes: bits(eq(b'\\')),
         controls: bits(cmp_eq_mask_i8_m128i(
@@ -98,9 +99,9 @@ fn block_classes(block: &[u8; 16]) -> BlockClasses {
 
 /// [`block_classes`] without SIMD, for other targets and to check the SSE2 one.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
-fn block_classes_portable(block: &[u8; 16]) -> BlockClasses {
-    let mask = |test| portable_mask(block, test);
-    BlockClasses {
+fn block_classes_portable(block: &[u8; 16]) -> Classes {
+    let mask = |test| u64::from(portable_mask(block, test));
+    Classes {
         quotes: mask(|byte| byte == b'"'),
         backslashes: mask(|byte| byte == b'\\'),
         controls: mask(|byte| byte < 0x20),
@@ -116,7 +117,7 @@ fn block_classes_portable(block: &[u8; 16]) -> BlockClasses {
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn block_classes(block: &[u8; 16]) -> BlockClasses {
+fn block_classes(block: &[u8; 16]) -> Classes {
     block_classes_portable(block)
 }
 
@@ -138,12 +139,12 @@ pub(super) struct WindowString {
 /// Blocks are classed one at a time and the search stops at the first block that holds the
 /// closing quote, so a 41-byte string costs three blocks.
 pub(super) fn string_in_window(bytes: &[u8], start: usize) -> Option<WindowString> {
-    let mut window = WindowClasses::default();
+    let mut window = Classes::default();
     for shift in [0u32, 16, 32, 48] {
         let block = bytes
             .get(start.wrapping_add(shift as usize)..)
             .and_then(<[u8]>::first_chunk::<16>)?;
-        window.add(&block_classes(block), shift);
+        window.merge(&block_classes(block), shift);
         let escaped = escaped_bytes(window.backslashes);
         let closing = window.quotes & !escaped;
         if closing != 0 {
@@ -153,33 +154,18 @@ pub(super) fn string_in_window(bytes: &[u8], start: usize) -> Option<WindowStrin
     None
 }
 
-/// [`BlockClasses`] of up to four blocks, bit `i` for byte `i` of the window.
-#[derive(Default)]
-struct WindowClasses {
-    quotes: u64,
-    backslashes: u64,
-    controls: u64,
-    high: u64,
-    hex: u64,
-    escape_letters: u64,
-    u: u64,
-    d: u64,
-    surrogate_second: u64,
-}
-
-impl WindowClasses {
-    /// Adds the block at bytes `shift..shift + 16` of the window.
-    fn add(&mut self, block: &BlockClasses, shift: u32) {
-        let at = |mask: u32| u64::from(mask) << shift;
-        self.quotes |= at(block.quotes);
-        self.backslashes |= at(block.backslashes);
-        self.controls |= at(block.controls);
-        self.high |= at(block.high);
-        self.hex |= at(block.hex);
-        self.escape_letters |= at(block.escape_letters);
-        self.u |= at(block.u);
-        self.d |= at(block.d);
-        self.surrogate_second |= at(block.surrogate_second);
+impl Classes {
+    /// Merges in the classes of the block at bytes `shift..shift + 16` of the window.
+    fn merge(&mut self, block: &Self, shift: u32) {
+        self.quotes |= block.quotes << shift;
+        self.backslashes |= block.backslashes << shift;
+        self.controls |= block.controls << shift;
+        self.high |= block.high << shift;
+        self.hex |= block.hex << shift;
+        self.escape_letters |= block.escape_letters << shift;
+        self.u |= block.u << shift;
+        self.d |= block.d << shift;
+        self.surrogate_second |= block.surrogate_second << shift;
     }
 
     /// Checks the contents before the closing quote at `end` (below 64); `escaped` are the
@@ -234,6 +220,7 @@ fn escaped_bytes(backslashes: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::element::scan::tests::every_string;
 
     /// The byte-wise reading of a string's contents starting at `start`: its end and flags,
     /// or `None` where it is invalid, is a surrogate escape or has no closing quote.
@@ -299,29 +286,10 @@ mod tests {
     fn short_contents_of_every_escape_byte_agree_with_the_walk() {
         // Every string of up to five bytes of an alphabet with every escape letter, a digit
         // that starts a surrogate and one that does not, and the classes around them.
-        let alphabet = b"\"\\ubnDd8a0x\n\x7f\xc3";
-        let mut contents = Vec::new();
-        let mut counts = vec![0usize];
-        while counts.len() <= 5 {
-            contents.clear();
-            contents.extend(counts.iter().map(|&index| alphabet[index]));
+        for mut contents in every_string(b"\"\\ubnDd8a0x\n\x7f\xc3", 5) {
             check(&contents);
             contents.push(b'"');
             check(&contents);
-            // Next string in counting order.
-            let mut position = 0;
-            loop {
-                if position == counts.len() {
-                    counts.push(0);
-                    break;
-                }
-                counts[position] += 1;
-                if counts[position] < alphabet.len() {
-                    break;
-                }
-                counts[position] = 0;
-                position += 1;
-            }
         }
     }
 

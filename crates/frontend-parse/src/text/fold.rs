@@ -268,22 +268,29 @@ mod tests {
         Some(end)
     }
 
+    /// A literal of the alphabet and a text: something, then (when `exact`) the literal's
+    /// very characters, then something else.
+    fn text_and_literal() -> impl proptest::strategy::Strategy<Value = (String, String)> {
+        use proptest::strategy::Strategy as _;
+        let piece = |max| proptest::collection::vec(0usize..64, 0..max);
+        (piece(6), piece(8), piece(6), proptest::bool::ANY).prop_map(
+            |(before, literal, after, exact)| {
+                let literal = text_of(&literal);
+                let before = text_of(&before);
+                let text = if exact {
+                    format!("{before}{literal}{}", text_of(&after))
+                } else {
+                    format!("{before}{}", text_of(&after))
+                };
+                (text, literal)
+            },
+        )
+    }
+
     proptest::proptest! {
         /// The same characters on both sides are taken as folding takes them.
         #[test]
-        fn the_same_characters_are_taken_as_folding_takes_them(
-            before in proptest::collection::vec(0usize..64, 0..6),
-            literal in proptest::collection::vec(0usize..64, 0..8),
-            after in proptest::collection::vec(0usize..64, 0..6),
-            exact: bool,
-        ) {
-            let literal = text_of(&literal);
-            let before = text_of(&before);
-            let text = if exact {
-                format!("{before}{literal}{}", text_of(&after))
-            } else {
-                format!("{before}{}", text_of(&after))
-            };
+        fn the_same_characters_are_taken_as_folding_takes_them((text, literal) in text_and_literal()) {
             for (from, _) in text.char_indices().chain([(text.len(), ' ')]) {
                 let rest = &text[from..];
                 proptest::prop_assert_eq!(
@@ -299,19 +306,7 @@ mod tests {
         /// Where the text carries the literal's very bytes, the shortcut answers as the
         /// folding match does; elsewhere `match_literal` is the folding match.
         #[test]
-        fn the_exact_prefix_shortcut_is_the_folding_match(
-            before in proptest::collection::vec(0usize..64, 0..6),
-            literal in proptest::collection::vec(0usize..64, 0..8),
-            after in proptest::collection::vec(0usize..64, 0..6),
-            exact: bool,
-        ) {
-            let literal = text_of(&literal);
-            let before = text_of(&before);
-            let text = if exact {
-                format!("{before}{literal}{}", text_of(&after))
-            } else {
-                format!("{before}{}", text_of(&after))
-            };
+        fn the_exact_prefix_shortcut_is_the_folding_match((text, literal) in text_and_literal()) {
             for (from, _) in text.char_indices().chain([(text.len(), ' ')]) {
                 let rest = &text[from..];
                 proptest::prop_assert_eq!(
